@@ -1,0 +1,53 @@
+"""Health check: answers 200 once the database and the broker both answer."""
+
+from __future__ import annotations
+
+from django.db import connection
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+
+def database_status() -> str:
+    """Return the database vendor after a round trip, or raise."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return connection.vendor
+
+
+def broker_status() -> str:
+    """Return the broker kind after a round trip where it has one, or raise."""
+    import dramatiq
+
+    broker = dramatiq.get_broker()
+    name = type(broker).__name__
+    if name == "RedisBroker":
+        broker.client.ping()
+        return "redis"
+    if name == "RabbitmqBroker":
+        broker.connection  # noqa: B018  (opens the AMQP connection or raises)
+        return "rabbitmq"
+    return "in-process"
+
+
+class HealthApi(APIView):
+    """Report whether the database and the broker answer."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses={200: dict, 503: dict})
+    def get(self, request: Request) -> Response:
+        body, healthy = {"status": "ok"}, True
+        for part, probe in (("database", database_status), ("broker", broker_status)):
+            try:
+                body[part] = probe()
+            except Exception as exc:  # a health check reports any failure instead of raising it
+                body[part], healthy = f"error: {exc.__class__.__name__}", False
+        if not healthy:
+            return Response({"code": "unhealthy", "message": "A dependency does not answer.", "extra": body},
+                            status=503)
+        return Response(body)

@@ -1,0 +1,27 @@
+"""`serve`: load the demo into an empty database, start the in-process worker, serve web + API."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand, CommandParser
+
+from config.inprocess_worker import start_inprocess_worker
+
+
+class Command(BaseCommand):
+    help = "Serve Continuity on 127.0.0.1:PORT with an in-process worker when no broker is configured."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--worker-threads", type=int, default=int(os.environ.get("WORKER_THREADS", "1")))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if os.environ.get("DEMO", "1") != "0" and "demo" in get_commands():
+            call_command("demo", "--if-empty")
+        if start_inprocess_worker(options["worker_threads"]) is None:
+            self.stdout.write("broker configured: start workers with `python manage.py rundramatiq`")
+        call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False, use_threading=True)

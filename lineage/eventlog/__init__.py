@@ -1,0 +1,48 @@
+"""The event log's public API; apps use only what is exported here.
+
+- `append` / `append_streams`: atomic, optimistic-concurrency appends (services only).
+- `load_stream`, `read_after`, `iter_all`, `head_position`, `position_at`, `stream_version`: reads.
+- `verify`: recompute the hash chain. `replay` / `replay_check`: rebuild read models from position 0.
+- `DomainEvent`, `upcaster`, `RecordedEvent`: defining and reading events.
+- `Projection`, `Rows`, `register`: building read models.
+"""
+
+from __future__ import annotations
+
+from lineage.eventlog.chain import VerifyResult
+from lineage.eventlog.errors import ConcurrencyError, ProjectionMismatch
+from lineage.eventlog.projections import Projection, Rows, register
+from lineage.eventlog.store import (
+    StreamWrite,
+    append,
+    append_streams,
+    head_position,
+    iter_all,
+    load_stream,
+    position_at,
+    read_after,
+    stream_version,
+)
+from lineage.eventlog.types import DomainEvent, RecordedEvent, upcaster
+from lineage.eventlog.verify import verify
+
+
+def replay(only: list[str] | None = None) -> int:
+    """Rebuild every read model (or the named projections) from position 0; return the last position."""
+    from lineage.eventlog import projections
+
+    return projections.rebuild(iter_all(), only=only)
+
+
+def replay_check(only: list[str] | None = None) -> str | None:
+    """Rebuild into a rolled-back transaction; return the first difference from the live models."""
+    from lineage.eventlog import projections
+
+    return projections.check(iter_all, only=only)
+
+
+__all__ = [
+    "ConcurrencyError", "DomainEvent", "Projection", "ProjectionMismatch", "RecordedEvent", "Rows",
+    "StreamWrite", "VerifyResult", "append", "append_streams", "head_position", "iter_all", "load_stream",
+    "position_at", "read_after", "register", "replay", "replay_check", "stream_version", "upcaster", "verify",
+]

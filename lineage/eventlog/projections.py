@@ -1,0 +1,203 @@
+"""Projections: event → read-model handlers, applied in the append transaction, rebuildable from 0.
+
+A projection lists its handlers in one explicit table and owns its read-model tables. Handlers
+write through `Rows`, a small unit of work, so the same handler code serves both incremental
+application (rows loaded from the database on demand) and a fast rebuild (all rows kept in
+memory, then bulk-inserted). Read-model primary keys and times must come from events, never
+from sequences or clocks, so that a rebuild reproduces the live tables exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+
+from lineage.eventlog.errors import ProjectionMismatch
+from lineage.eventlog.types import RecordedEvent
+from lineage.models import ProjectionCheckpoint
+
+Handler = Callable[[RecordedEvent, "Rows"], None]
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A named set of handlers (event type → handler) and the read-model tables they own."""
+
+    name: str
+    handlers: Mapping[str, Handler]
+    models: Sequence[type[models.Model]]
+
+
+_REGISTRY: dict[str, Projection] = {}
+
+
+def register(projection: Projection) -> Projection:
+    """Add a projection to the registry (called once from each app's projections module)."""
+    _REGISTRY[projection.name] = projection
+    return projection
+
+
+def registered() -> list[Projection]:
+    """Return every registered projection, in registration order."""
+    return list(_REGISTRY.values())
+
+
+@dataclass
+class Rows:
+    """A unit of work over read-model rows, keyed by (model, primary key)."""
+
+    from_database: bool
+    cache: dict[tuple[type[models.Model], Any], models.Model | None] = field(default_factory=dict)
+    new: dict[tuple[type[models.Model], Any], models.Model] = field(default_factory=dict)
+    dirty: dict[tuple[type[models.Model], Any], models.Model] = field(default_factory=dict)
+    deleted: dict[tuple[type[models.Model], Any], models.Model] = field(default_factory=dict)
+
+    def get(self, model: type[models.Model], pk: Any) -> Any:
+        """Return the row with this primary key, or None."""
+        key = (model, pk)
+        if key not in self.cache:
+            self.cache[key] = model._default_manager.filter(pk=pk).first() if self.from_database else None
+        return self.cache[key]
+
+    def add(self, obj: models.Model) -> None:
+        """Insert a new row."""
+        key = (type(obj), obj.pk)
+        self.cache[key] = obj
+        self.deleted.pop(key, None)
+        self.new[key] = obj
+
+    def save(self, obj: models.Model) -> None:
+        """Mark a row returned by `get` as changed."""
+        key = (type(obj), obj.pk)
+        if key not in self.new:
+            self.dirty[key] = obj
+
+    def delete(self, obj: models.Model) -> None:
+        """Delete a row."""
+        key = (type(obj), obj.pk)
+        self.cache[key] = None
+        self.dirty.pop(key, None)
+        if self.new.pop(key, None) is None:
+            self.deleted[key] = obj
+
+    def flush(self) -> None:
+        """Write the collected changes to the database."""
+        for model, objs in _by_model(self.new.values()).items():
+            model._default_manager.bulk_create(objs, batch_size=2000)
+        for obj in self.dirty.values():
+            obj.save(force_update=True)
+        for model, objs in _by_model(self.deleted.values()).items():
+            model._default_manager.filter(pk__in=[o.pk for o in objs]).delete()
+        self.new, self.dirty, self.deleted = {}, {}, {}
+
+
+def _by_model(objs: Iterable[models.Model]) -> dict[type[models.Model], list[models.Model]]:
+    grouped: dict[type[models.Model], list[models.Model]] = {}
+    for obj in objs:
+        grouped.setdefault(type(obj), []).append(obj)
+    return grouped
+
+
+def _dispatch(projection: Projection, events: Iterable[RecordedEvent], rows: Rows) -> None:
+    handlers = projection.handlers
+    for event in events:
+        handler = handlers.get(event.type)
+        if handler is not None:
+            handler(event, rows)
+
+
+def apply(events: Sequence[RecordedEvent]) -> None:
+    """Apply freshly appended events to every projection (inside the append transaction)."""
+    if not events:
+        return
+    checkpoints = dict(ProjectionCheckpoint.objects.values_list("name", "position"))
+    rows = Rows(from_database=True)
+    for projection in _REGISTRY.values():
+        done = checkpoints.get(projection.name, 0)
+        # Idempotent: an event the projection has already applied is skipped.
+        _dispatch(projection, (e for e in events if e.position > done), rows)
+    rows.flush()
+    _save_checkpoints(events[-1].position, checkpoints)
+
+
+def _save_checkpoints(position: int, existing: Mapping[str, int]) -> None:
+    names = list(_REGISTRY)
+    ProjectionCheckpoint.objects.filter(name__in=names).update(position=position)
+    missing = [ProjectionCheckpoint(name=n, position=position) for n in names if n not in existing]
+    ProjectionCheckpoint.objects.bulk_create(missing)
+
+
+def rebuild(events: Iterable[RecordedEvent], *, only: Sequence[str] | None = None) -> int:
+    """Clear the read models and rebuild them from the given events; return the last position."""
+    chosen = [p for p in _REGISTRY.values() if only is None or p.name in only]
+    last = 0
+    with transaction.atomic():
+        for projection in chosen:
+            for model in projection.models:
+                model._default_manager.all()._raw_delete(model._default_manager.db)
+        rows = Rows(from_database=False)
+        for event in events:
+            last = event.position
+            for projection in chosen:
+                handler = projection.handlers.get(event.type)
+                if handler is not None:
+                    handler(event, rows)
+        rows.flush()
+        ProjectionCheckpoint.objects.filter(name__in=[p.name for p in chosen]).delete()
+        ProjectionCheckpoint.objects.bulk_create([ProjectionCheckpoint(name=p.name, position=last) for p in chosen])
+    return last
+
+
+def snapshot(only: Sequence[str] | None = None) -> dict[str, dict[Any, dict[str, Any]]]:
+    """Return every read-model row, per table, keyed by primary key."""
+    tables: dict[str, dict[Any, dict[str, Any]]] = {}
+    for projection in _REGISTRY.values():
+        if only is not None and projection.name not in only:
+            continue
+        for model in projection.models:
+            pk = model._meta.pk.attname
+            tables[model._meta.label] = {row[pk]: row for row in model._default_manager.values()}
+    return tables
+
+
+def first_difference(live: dict[str, dict[Any, dict]], rebuilt: dict[str, dict[Any, dict]]) -> str | None:
+    """Describe the first row that differs between two snapshots, or return None."""
+    for table in sorted(set(live) | set(rebuilt)):
+        a, b = live.get(table, {}), rebuilt.get(table, {})
+        for pk in sorted(set(a) | set(b), key=str):
+            if pk not in b:
+                return f"{table} row {pk}: present live, missing after rebuild"
+            if pk not in a:
+                return f"{table} row {pk}: missing live, present after rebuild"
+            for column in sorted(a[pk]):
+                if a[pk][column] != b[pk].get(column):
+                    return f"{table} row {pk} column {column}: live {a[pk][column]!r}, rebuilt {b[pk].get(column)!r}"
+    return None
+
+
+class _RollBack(Exception):
+    pass
+
+
+def check(events_factory: Callable[[], Iterable[RecordedEvent]], only: Sequence[str] | None = None) -> str | None:
+    """Rebuild into a rolled-back transaction and return the first difference from the live models."""
+    result: str | None = None
+    try:
+        with transaction.atomic():
+            live = snapshot(only)
+            rebuild(events_factory(), only=only)
+            result = first_difference(live, snapshot(only))
+            raise _RollBack
+    except _RollBack:
+        pass
+    return result
+
+
+def assert_rebuild_matches(events_factory: Callable[[], Iterable[RecordedEvent]]) -> None:
+    """Raise ProjectionMismatch when a rebuild would change any read model."""
+    difference = check(events_factory)
+    if difference:
+        raise ProjectionMismatch(f"Read models differ from a rebuild: {difference}")

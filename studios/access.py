@@ -1,0 +1,73 @@
+"""The one place where access is decided: roles, what each may do, and studio visibility.
+
+Every service and selector calls `authorize` (or `visible_studio_ids`) with the studio that owns
+the object; a user who is not a member gets NotFound, exactly as for an object that does not
+exist, so ids of other studios leak nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from config.errors import Forbidden, NotFound
+from studios.models import Membership, Role
+
+VIEW = "view"
+ALL_ROLES = frozenset(Role.values)
+MAKERS = frozenset({Role.ARTIST, Role.SUPERVISOR, Role.ADMIN})
+APPROVERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+# permission → roles that hold it. Superusers act as admin of every studio (operators, CLI).
+PERMISSIONS: dict[str, frozenset[str]] = {
+    VIEW: ALL_ROLES,
+    "members.manage": frozenset({Role.ADMIN}),
+    "asset.create": MAKERS,
+    "asset.revise": MAKERS,
+    "asset.submit": MAKERS,
+    "asset.approve": APPROVERS,
+    "asset.retire": APPROVERS,
+    "blob.upload": frozenset({Role.ARTIST, Role.SUPERVISOR, Role.RIGHTS_MANAGER, Role.ADMIN}),
+    "episode.edit": MAKERS,
+    "shot.edit": MAKERS,
+    "cut.lock": MAKERS,
+    "cut.approve": APPROVERS,
+    "model.register": APPROVERS,
+    "render": MAKERS,
+    "plan.create": MAKERS,
+    "plan.approve": APPROVERS,
+    "plan.execute": MAKERS,
+    "rights.manage": frozenset({Role.RIGHTS_MANAGER, Role.ADMIN}),
+    "audit.view": frozenset({Role.SUPERVISOR, Role.RIGHTS_MANAGER, Role.ADMIN}),
+}
+
+
+def role_of(user: Any, studio_id: Any) -> str | None:
+    """Return the user's role in a studio, or None when not a member."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    return Membership.objects.filter(studio_id=studio_id, user_id=user.pk).values_list("role", flat=True).first()
+
+
+def authorize(user: Any, studio_id: Any, permission: str) -> str:
+    """Return the user's role if it holds the permission; NotFound for non-members, else Forbidden."""
+    allowed = PERMISSIONS[permission]
+    role = role_of(user, studio_id)
+    if role is None:
+        raise NotFound("Not found.")
+    if role not in allowed:
+        raise Forbidden(f"Your role ({role}) may not do this ({permission}).",
+                        extra={"role": role, "permission": permission})
+    return role
+
+
+def visible_studio_ids(user: Any) -> set[str]:
+    """Return the ids (as strings) of the studios the user belongs to."""
+    from studios.models import Studio
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    if user.is_superuser:
+        return {str(pk) for pk in Studio.objects.values_list("id", flat=True)}
+    return {str(pk) for pk in Membership.objects.filter(user_id=user.pk).values_list("studio_id", flat=True)}

@@ -1,0 +1,87 @@
+"""Auth, studio and member endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from studios import selectors, services
+from studios.models import Membership, Role, Studio
+
+
+class TokenApi(ObtainAuthToken):
+    """Exchange a username and password for an API token (throttled per client address)."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(
+        request=inline_serializer("TokenRequest", {"username": serializers.CharField(),
+                                                   "password": serializers.CharField()}),
+        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)
+
+
+def studio_body(studio: Studio) -> dict[str, Any]:
+    return {"id": str(studio.id), "name": studio.name, "created_at": studio.created_at.isoformat()}
+
+
+def member_body(membership: Membership) -> dict[str, Any]:
+    return {"user": membership.user_id, "username": membership.user.username, "role": membership.role,
+            "joined_at": membership.joined_at.isoformat()}
+
+
+class StudioListApi(APIView):
+    """List my studios, or create one (the caller becomes its admin)."""
+
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=200)
+
+    def get(self, request: Request) -> Response:
+        return Response({"results": [studio_body(s) for s in selectors.studio_list(user=request.user)]})
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        studio = services.studio_create(actor=request.user, **data.validated_data)
+        return Response(studio_body(studio), status=201)
+
+
+class StudioDetailApi(APIView):
+    """Show one of my studios."""
+
+    def get(self, request: Request, studio_id: str) -> Response:
+        return Response(studio_body(selectors.studio_get(user=request.user, studio_id=studio_id)))
+
+
+class MemberListApi(APIView):
+    """List a studio's members, or add one (creating the user if new)."""
+
+    class InputSerializer(serializers.Serializer):
+        username = serializers.CharField(max_length=150)
+        password = serializers.CharField(required=False, write_only=True)
+        email = serializers.EmailField(required=False, allow_blank=True)
+        role = serializers.ChoiceField(choices=Role.values)
+
+    def get(self, request: Request, studio_id: str) -> Response:
+        members = selectors.member_list(user=request.user, studio_id=studio_id)
+        return Response({"results": [member_body(m) for m in members]})
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request: Request, studio_id: str) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.member_add(actor=request.user, studio_id=studio_id, **data.validated_data)
+        return Response(member_body(membership), status=201)

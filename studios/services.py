@@ -1,0 +1,83 @@
+"""Studio use cases: create a studio, add members, change roles."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from config.errors import InvalidInput
+from lineage import eventlog
+from studios.access import authorize
+from studios.errors import MemberExists
+from studios.events import MemberAdded, MemberRoleChanged, StudioCreated, stream
+from studios.models import Membership, Role, Studio
+
+
+def studio_create(*, actor: Any, name: str) -> Studio:
+    """Create a studio with the actor as its admin."""
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("A studio needs a name of 1 to 200 characters.", fields={"name": ["1 to 200 characters."]})
+    studio_id = str(uuid.uuid4())
+    events = [
+        StudioCreated(studio_id=studio_id, name=name, created_by_id=actor.pk),
+        MemberAdded(studio_id=studio_id, user_id=actor.pk, username=actor.username, role=Role.ADMIN.value),
+    ]
+    eventlog.append(stream(studio_id), events, expected_version=0, actor=actor, studio_id=studio_id)
+    return Studio.objects.get(pk=studio_id)
+
+
+def member_add(
+    *, actor: Any, studio_id: str, username: str, role: str, password: str | None = None, email: str = ""
+) -> Membership:
+    """Add a user (created if new) to a studio with a role."""
+    authorize(actor, studio_id, "members.manage")
+    _check_role(role)
+    with transaction.atomic():
+        user = _user_for(username=username, password=password, email=email)
+        if Membership.objects.filter(studio_id=studio_id, user_id=user.pk).exists():
+            raise MemberExists(f"{username} is already a member of this studio.")
+        event = MemberAdded(studio_id=str(studio_id), user_id=user.pk, username=user.username, role=role)
+        eventlog.append(stream(str(studio_id)), [event], expected_version=None, actor=actor, studio_id=studio_id)
+    return Membership.objects.get(studio_id=studio_id, user_id=user.pk)
+
+
+def member_role_change(*, actor: Any, studio_id: str, user_id: int, role: str) -> Membership:
+    """Change a member's role."""
+    authorize(actor, studio_id, "members.manage")
+    _check_role(role)
+    membership = Membership.objects.filter(studio_id=studio_id, user_id=user_id).first()
+    if membership is None:
+        raise InvalidInput("That user is not a member of this studio.", fields={"user": ["Not a member."]})
+    event = MemberRoleChanged(studio_id=str(studio_id), user_id=user_id, role=role)
+    eventlog.append(stream(str(studio_id)), [event], expected_version=None, actor=actor, studio_id=studio_id)
+    membership.refresh_from_db()
+    return membership
+
+
+def _check_role(role: str) -> None:
+    if role not in Role.values:
+        raise InvalidInput(f"Unknown role {role!r}.", fields={"role": [f"One of {', '.join(Role.values)}."]})
+
+
+def _user_for(*, username: str, password: str | None, email: str) -> Any:
+    """Return the existing user, or create one (a new user needs a valid password)."""
+    User = get_user_model()
+    username = (username or "").strip()
+    if not username:
+        raise InvalidInput("A username is required.", fields={"username": ["This field is required."]})
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user
+    if not password:
+        raise InvalidInput("A new user needs a password.", fields={"password": ["Required for a new user."]})
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise InvalidInput("The password is too weak.", fields={"password": exc.messages}) from None
+    return User.objects.create_user(username=username, password=password, email=email or "")
