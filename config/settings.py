@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "assets",
     "episodes",
     "generation",
+    "rights",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ api = [
     path("", include("assets.urls")),
     path("", include("episodes.urls")),
     path("", include("generation.urls")),
+    path("", include("rights.urls")),
 ]
 
 urlpatterns = [

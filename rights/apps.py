@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class RightsConfig(AppConfig):
+    """Rights records on assets and episode availability."""
+
+    name = "rights"
+    default_auto_field = "django.db.models.BigAutoField"
