@@ -39,6 +39,7 @@ class BlobGrant(models.Model):
     id = models.CharField(max_length=120, primary_key=True)
     studio = models.ForeignKey(Studio, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     blob = models.ForeignKey(Blob, on_delete=models.DO_NOTHING, db_constraint=False, related_name="grants")
+    granted_at = models.DateTimeField(null=True)
 
 
 class Asset(models.Model):
@@ -50,6 +51,8 @@ class Asset(models.Model):
     name = models.CharField(max_length=200)
     latest_version = models.IntegerField()
     approved_version = models.IntegerField(null=True)
+    # Status of the latest version (what `status=` filters on).
+    latest_status = models.CharField(max_length=20, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     # Lower-cased name + attribute text for `q=` search.
@@ -57,6 +60,9 @@ class Asset(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["studio", "kind", "name"], name="asset_studio_kind_name")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"
 
 
 class AssetVersion(models.Model):
@@ -78,6 +84,9 @@ class AssetVersion(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["asset", "number"], name="asset_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id} v{self.number} ({self.status})"
 
 
 class ComponentEdge(models.Model):

@@ -1,0 +1,223 @@
+"""Asset library use cases: create assets and immutable versions, review them, store blobs.
+
+Every check runs before the append, so a refused action appends nothing and stores nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import IO, Any
+
+from django.conf import settings
+
+from assets import pins
+from assets.aggregate import TRANSITIONS, AssetState, asset_load
+from assets.blobstore import blob_key, storage_put, thumbnail_key
+from assets.errors import AssetVersionConflict, BlobTooLarge, InvalidTransition
+from assets.events import (
+    AssetCreated,
+    AssetVersionApproved,
+    AssetVersionCreated,
+    AssetVersionRejected,
+    AssetVersionRetired,
+    AssetVersionSubmitted,
+    BlobStored,
+    blob_stream,
+    stream,
+)
+from assets.images import image_inspect, image_thumbnail
+from assets.models import Asset, AssetVersion, Blob, BlobGrant
+from assets.schemas import validate_attributes
+from config.errors import InvalidInput, NotFound
+from lineage import eventlog
+from lineage.eventlog import ConcurrencyError
+from studios.access import authorize
+
+MAX_NOTE = 5000
+MAX_COMMENT = 5000
+# Appends lost to a concurrent review step (not a new version) are retried this many times.
+_RETRIES = 5
+
+
+def asset_create(
+    *, actor: Any, studio_id: str, kind: str, name: str, attributes: dict, references: list[str] = (),
+    components: list[dict] = (), derived_from: dict | None = None, note: str = "",
+) -> Asset:
+    """Create an asset with its first version (a draft)."""
+    studio_id = str(studio_id)
+    authorize(actor, studio_id, "asset.create")
+    name = _clean_name(name)
+    asset_id = str(uuid.uuid4())
+    version = _version_event(actor=actor, studio_id=studio_id, asset_id=asset_id, kind=kind, number=1,
+                             attributes=attributes, references=references, components=components,
+                             derived_from=derived_from, note=note)
+    created = AssetCreated(asset_id=asset_id, studio_id=studio_id, kind=kind, name=name)
+    eventlog.append(stream(asset_id), [created, version], expected_version=0, actor=actor, studio_id=studio_id)
+    return Asset.objects.get(pk=asset_id)
+
+
+def asset_version_create(
+    *, actor: Any, asset_id: str, expected_version: int, attributes: dict, references: list[str] | None = None,
+    components: list[dict] | None = None, derived_from: dict | None = None, note: str = "",
+) -> AssetVersion:
+    """Add a version to an asset, refusing (409) when `expected_version` is no longer the latest."""
+    for _attempt in range(_RETRIES):
+        state = _load(actor, asset_id, "asset.revise")
+        if state.latest_version != expected_version:
+            raise AssetVersionConflict(state.id, expected_version, state.latest_version)
+        previous = state.versions[state.latest_version]
+        number = state.latest_version + 1
+        event = _version_event(
+            actor=actor, studio_id=state.studio_id, asset_id=state.id, kind=state.kind, number=number,
+            attributes=attributes, note=note, derived_from=derived_from,
+            references=previous.references if references is None else references,
+            components=previous.components if components is None else components)
+        try:
+            _append(actor, state, event)
+        except ConcurrencyError:
+            continue  # someone appended meanwhile: reload and decide again
+        return AssetVersion.objects.get(pk=f"{state.id}:{number}")
+    raise AssetVersionConflict(state.id, expected_version, state.latest_version)
+
+
+def asset_version_submit(*, actor: Any, asset_id: str, number: int, comment: str = "") -> AssetVersion:
+    """Submit a draft version for review."""
+    return _review(actor, asset_id, number, comment, "submit")
+
+
+def asset_version_approve(*, actor: Any, asset_id: str, number: int, comment: str = "") -> AssetVersion:
+    """Approve a version in review (supervisors and admins)."""
+    return _review(actor, asset_id, number, comment, "approve")
+
+
+def asset_version_reject(*, actor: Any, asset_id: str, number: int, comment: str = "") -> AssetVersion:
+    """Reject a version in review (supervisors and admins)."""
+    return _review(actor, asset_id, number, comment, "reject")
+
+
+def asset_version_retire(*, actor: Any, asset_id: str, number: int, comment: str = "") -> AssetVersion:
+    """Retire a version from any status but retired (supervisors and admins)."""
+    return _review(actor, asset_id, number, comment, "retire")
+
+
+_REVIEW = {
+    "submit": ("asset.submit", AssetVersionSubmitted),
+    "approve": ("asset.approve", AssetVersionApproved),
+    "reject": ("asset.approve", AssetVersionRejected),
+    "retire": ("asset.retire", AssetVersionRetired),
+}
+
+
+def _review(actor: Any, asset_id: str, number: int, comment: str, step: str) -> AssetVersion:
+    permission, event_class = _REVIEW[step]
+    comment = _clean_text(comment, "comment", MAX_COMMENT)
+    for _attempt in range(_RETRIES):
+        state = _load(actor, asset_id, permission)
+        version = state.versions.get(number) if isinstance(number, int) else None
+        if version is None:
+            raise NotFound(f"Asset {state.id} has no version {number}.")
+        allowed_from, target = TRANSITIONS[step]
+        if version.status not in allowed_from:
+            raise InvalidTransition(
+                f"Version {number} is {version.status}: it can not be moved to {target} ({step}).",
+                extra={"status": version.status, "step": step, "allowed_from": sorted(allowed_from)})
+        event = event_class(asset_id=state.id, number=number, comment=comment, author=actor.username)
+        try:
+            _append(actor, state, event)
+        except ConcurrencyError:
+            continue
+        return AssetVersion.objects.get(pk=f"{state.id}:{number}")
+    raise AssetVersionConflict(state.id, number, state.latest_version)
+
+
+def _load(actor: Any, asset_id: Any, permission: str) -> AssetState:
+    """Load an asset's aggregate after checking the actor may act on it (404 for other studios)."""
+    state = asset_load(asset_id)
+    if state is None:
+        raise NotFound("Not found.")
+    authorize(actor, state.studio_id, permission)
+    return state
+
+
+def _append(actor: Any, state: AssetState, event: Any) -> None:
+    eventlog.append(stream(state.id), [event], expected_version=state.stream_version, actor=actor,
+                    studio_id=state.studio_id)
+
+
+def _version_event(
+    *, actor: Any, studio_id: str, asset_id: str, kind: str, number: int, attributes: Any, references: Any,
+    components: Any, derived_from: Any, note: str,
+) -> AssetVersionCreated:
+    """Validate a version's content and return its event."""
+    return AssetVersionCreated(
+        asset_id=asset_id, studio_id=studio_id, number=number,
+        attributes=validate_attributes(kind, attributes),
+        references=pins.references_clean(studio_id, list(references)),
+        components=pins.components_clean(studio_id, asset_id, list(components)),
+        derived_from=pins.derived_from_clean(studio_id, kind, derived_from),
+        note=_clean_text(note, "note", MAX_NOTE), author=actor.username)
+
+
+def _clean_name(name: Any) -> str:
+    if not isinstance(name, str) or not name.strip() or len(name.strip()) > 200:
+        raise InvalidInput("An asset needs a name of 1 to 200 characters.", fields={"name": ["1 to 200 characters."]})
+    return name.strip()
+
+
+def _clean_text(value: Any, field: str, limit: int) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value) > limit:
+        raise InvalidInput(f"{field} must be a string of at most {limit} characters.",
+                           fields={field: [f"At most {limit} characters."]})
+    return value
+
+
+# --- blobs ---------------------------------------------------------------------------------------
+
+def blob_store(*, actor: Any, studio_id: str, data: bytes | IO[bytes], filename: str = "") -> Blob:
+    """Store an image once under its SHA-256 and grant the studio access (an upload event).
+
+    The returned blob's `created` is True when these bytes were not stored before.
+    """
+    studio_id = str(studio_id)
+    authorize(actor, studio_id, "blob.upload")
+    content = _read_limited(data)
+    sha = hashlib.sha256(content).hexdigest()
+    existing = Blob.objects.filter(pk=sha).first()
+    if existing is not None and BlobGrant.objects.filter(pk=f"{studio_id}:{sha}").exists():
+        existing.created = False  # these exact bytes were validated when first stored
+        return existing
+    info = image_inspect(content)
+    storage_put(blob_key(sha), content)
+    storage_put(thumbnail_key(sha), image_thumbnail(content))
+    event = BlobStored(studio_id=studio_id, sha256=sha, content_type=info.content_type, width=info.width,
+                       height=info.height, size=len(content))
+    eventlog.append(blob_stream(sha), [event], expected_version=None, actor=actor, studio_id=studio_id)
+    blob = Blob.objects.get(pk=sha)
+    blob.created = existing is None  # the API answers 201 for new bytes, 200 for bytes already stored
+    return blob
+
+
+def _read_limited(data: bytes | IO[bytes]) -> bytes:
+    """Return the upload's bytes, refusing (413) more than settings.BLOB_MAX_BYTES without reading them all."""
+    limit = settings.BLOB_MAX_BYTES
+    if isinstance(data, bytes | bytearray | memoryview):
+        content = bytes(data)
+    else:
+        size = getattr(data, "size", None)
+        if size is not None and size > limit:
+            raise _too_large(size, limit)
+        if hasattr(data, "seek"):
+            data.seek(0)
+        content = data.read(limit + 1)
+    if len(content) > limit:
+        raise _too_large(len(content), limit)
+    if not content:
+        raise InvalidInput("The file is empty.", fields={"file": ["Empty file."]})
+    return content
+
+
+def _too_large(size: int, limit: int) -> BlobTooLarge:
+    return BlobTooLarge(f"The upload is larger than the limit of {limit} bytes.", extra={"limit": limit, "size": size})
