@@ -1,6 +1,7 @@
 """The event log's public API; apps use only what is exported here.
 
 - `append` / `append_streams`: atomic, optimistic-concurrency appends (services only).
+- `append_stored` / `StoredForm`: append events already in stored form at explicit versions (adapters).
 - `load_stream`, `read_after`, `iter_all`, `head_position`, `position_at`, `stream_version`: reads.
 - `verify`: recompute the hash chain. `replay` / `replay_check`: rebuild read models from position 0.
 - `DomainEvent`, `upcaster`, `RecordedEvent`: defining and reading events.
@@ -13,8 +14,10 @@ from lineage.eventlog.chain import VerifyResult
 from lineage.eventlog.errors import ConcurrencyError, ProjectionMismatch
 from lineage.eventlog.projections import Projection, Rows, register
 from lineage.eventlog.store import (
+    StoredForm,
     StreamWrite,
     append,
+    append_stored,
     append_streams,
     head_position,
     iter_all,
@@ -42,7 +45,8 @@ def replay_check(only: list[str] | None = None) -> str | None:
 
 
 __all__ = [
-    "ConcurrencyError", "DomainEvent", "Projection", "ProjectionMismatch", "RecordedEvent", "Rows",
-    "StreamWrite", "VerifyResult", "append", "append_streams", "head_position", "iter_all", "load_stream",
-    "position_at", "read_after", "register", "replay", "replay_check", "stream_version", "upcaster", "verify",
+    "ConcurrencyError", "DomainEvent", "Projection", "ProjectionMismatch", "RecordedEvent", "Rows", "StoredForm",
+    "StreamWrite", "VerifyResult", "append", "append_stored", "append_streams", "head_position", "iter_all",
+    "load_stream", "position_at", "read_after", "register", "replay", "replay_check", "stream_version", "upcaster",
+    "verify",
 ]

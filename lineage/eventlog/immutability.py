@@ -68,17 +68,22 @@ def remove_triggers(apps: Any, schema_editor: Any) -> None:
 
 @contextmanager
 def reset_allowed(using: str = "default") -> Iterator[None]:
-    """Allow deleting every event inside this block's transaction (test database resets only)."""
+    """Allow deleting every event inside this block's transaction (test database resets only).
+
+    The permission ends with the block, even when the block runs inside a larger transaction; if
+    the block fails, rolling it back takes the permission back too.
+    """
     connection = connections[using]
     with transaction.atomic(using=using):
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT set_config('continuity.eventlog_reset', 'on', true)")
-                yield
-                return
-            for sql in _SQLITE_REMOVE:
-                cursor.execute(sql)
+        _allow_reset(connection, True)
         yield
-        with connection.cursor() as cursor:
-            for sql in _SQLITE_INSTALL:
-                cursor.execute(sql)
+        _allow_reset(connection, False)
+
+
+def _allow_reset(connection: Any, allowed: bool) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('continuity.eventlog_reset', %s, true)", ["on" if allowed else "off"])
+            return
+        for sql in _SQLITE_REMOVE if allowed else _SQLITE_INSTALL:
+            cursor.execute(sql)

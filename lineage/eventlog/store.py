@@ -4,12 +4,18 @@ Appends are serialised (PostgreSQL: an EXCLUSIVE table lock taken in the append 
 SQLite: an IMMEDIATE transaction) so that positions are gap-free and position order equals
 commit order: a reader following "position > last seen" can never skip a late commit.
 Read models are updated by the projections inside the same transaction.
+
+Round trips are what an append costs (the hash chain is microseconds), so the common case takes
+one: the process remembers the last (position, hash) it wrote or read, and sends the lock and a
+guarded INSERT together. The guard (that head is still the head, and every stream is still at its
+expected version) is evaluated after the lock is granted, so a stale memory cannot fork the chain:
+the INSERT then writes nothing and the append falls back to reading the head under the lock.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,13 +25,17 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from lineage.eventlog import context, projections
-from lineage.eventlog.chain import GENESIS_HASH, canonical_bytes, event_hash
+from lineage.eventlog.chain import GENESIS_HASH, chained_hash, stored_json, timestamp
 from lineage.eventlog.errors import ConcurrencyError
 from lineage.eventlog.types import DomainEvent, RecordedEvent
 
 _COLUMNS = "position, stream_id, stream_version, type, schema_version, data, metadata, recorded_at, hash"
 _SELECT = f"SELECT {_COLUMNS} FROM lineage_event"
+_LOCK = "LOCK TABLE lineage_event IN EXCLUSIVE MODE"  # readers are not blocked by it
+_HEAD = "SELECT position, hash FROM lineage_event ORDER BY position DESC LIMIT 1"
 _INSERT_CHUNK = 500
+# The last (position, hash) this process saw, per database alias. Only a hint: see the module docstring.
+_head_hint: dict[str, tuple[int, str]] = {}
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,21 @@ class StreamWrite:
     stream_id: str
     events: Sequence[DomainEvent]
     expected_version: int | None
+
+
+@dataclass(frozen=True)
+class StoredForm:
+    """An event already in stored form, at an explicit stream version (adapters and imports)."""
+
+    stream_id: str
+    stream_version: int
+    type: str
+    data: dict[str, Any]
+    schema_version: int = 1
+
+
+# A planned row before positions and hashes: stream, version, type, schema version, data, data JSON.
+_Planned = tuple[str, int, str, int, Any, str]
 
 
 def append(
@@ -56,85 +81,188 @@ def append_streams(
 ) -> list[RecordedEvent]:
     """Append to several streams in one transaction: all events are recorded, or none."""
     metadata = context.metadata_for(actor=actor, studio_id=studio_id, causation_id=causation_id)
+    streams = [w.stream_id for w in writes]
+    # The one-round-trip path needs every version up front, and one write per stream.
+    known = all(w.expected_version is not None for w in writes) and len(set(streams)) == len(streams)
+    guard = {w.stream_id: w.expected_version for w in writes} if known else None
+    return _append(lambda current: _plan_writes(writes, current), streams, guard, metadata)
+
+
+def append_stored(events: Sequence[StoredForm], *, metadata: Mapping[str, Any] | None = None) -> list[RecordedEvent]:
+    """Append events in stored form at explicit stream versions, through the same lock, chain and projections.
+
+    No expected-version check: a version already taken fails on the (stream, version) unique
+    constraint with django.db.IntegrityError, and nothing is recorded.
+    """
+    meta = dict(metadata) if metadata is not None else context.metadata_for(actor=None, studio_id=None)
+    planned = [(e.stream_id, e.stream_version, e.type, e.schema_version, *_stored(e.data)) for e in events]
+    return _append(lambda current: planned, [], {}, meta)
+
+
+def _stored(data: Any) -> tuple[Any, str]:
+    text, value = stored_json(data)
+    return value, text
+
+
+def _plan_writes(writes: Sequence[StreamWrite], current: dict[str, int]) -> list[_Planned]:
+    """Give each event its stream version, refusing a write whose expected version is stale."""
+    planned: list[_Planned] = []
+    for write in writes:
+        version = current[write.stream_id]
+        if write.expected_version is not None and version != write.expected_version:
+            raise ConcurrencyError(write.stream_id, write.expected_version, version)
+        for event in write.events:
+            version += 1
+            planned.append((write.stream_id, version, event.type_name(), event.schema_version,
+                            *_stored(event.to_data())))
+        current[write.stream_id] = version
+    return planned
+
+
+def _append(
+    plan: Callable[[dict[str, int]], list[_Planned]],
+    streams: list[str],
+    guard: dict[str, int] | None,
+    metadata: dict[str, Any],
+) -> list[RecordedEvent]:
+    """Lock, chain and insert the planned events, then project them, in one transaction."""
+    metadata_json, metadata = stored_json(metadata)
+    now = timezone.now()
     with transaction.atomic():
         with connection.cursor() as cursor:
-            _serialise_appends(cursor)
-            position, previous = _head(cursor)
-            recorded = []
-            now = timezone.now()
-            for write in writes:
-                version = _check_version(cursor, write)
-                for event in write.events:
-                    position, version = position + 1, version + 1
-                    recorded.append(_record(position, previous, write.stream_id, version, event, metadata, now))
-                    previous = recorded[-1].hash
-            _insert(cursor, recorded)
+            hint, rows, locked = _head_hint.get(connection.alias), None, False
+            if guard is not None and hint is not None:
+                candidate = _chain(plan(dict(guard)), hint, metadata, metadata_json, now)
+                if candidate:
+                    locked = True  # the guarded INSERT is sent behind the lock statement
+                    if _insert(cursor, candidate, metadata_json, guard=(hint, guard)):
+                        rows = candidate
+            if rows is None:
+                head, current = _read_head(cursor, streams, lock=not locked)
+                rows = _chain(plan(current), head, metadata, metadata_json, now)
+                _insert(cursor, rows, metadata_json)
+        recorded = [row[0] for row in rows]
+        if recorded:
+            _head_hint[connection.alias] = (recorded[-1].position, recorded[-1].hash)
         projections.apply(recorded)
     return recorded
 
 
-def _serialise_appends(cursor: Any) -> None:
-    """Take the append lock; readers are not blocked by it."""
-    if connection.vendor == "postgresql":
-        cursor.execute("LOCK TABLE lineage_event IN EXCLUSIVE MODE")
+def _run(cursor: Any, statements: list[tuple[str, list[Any]]]) -> Any:
+    """Run statements in one round trip where the database allows it; return the cursor holding the last result.
+
+    On PostgreSQL they go through psycopg's pipeline on a server-side-binding cursor: one network
+    round trip for all of them (and for the BEGIN in front of the first), and psycopg prepares the
+    statements it sees repeatedly, so the server does not re-plan the append on every call.
+    """
+    if connection.vendor != "postgresql":
+        for sql, params in statements:
+            cursor.execute(sql, params)
+        return cursor
+    import psycopg
+
+    server_cursor = psycopg.Cursor(connection.connection)
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        for sql, params in statements:
+            server_cursor.execute(sql, params)
+    return server_cursor
 
 
-def _head(cursor: Any) -> tuple[int, str]:
-    """Return the last position and hash (0 and the genesis hash for an empty log)."""
-    cursor.execute("SELECT position, hash FROM lineage_event ORDER BY position DESC LIMIT 1")
-    row = cursor.fetchone()
-    return (row[0], row[1]) if row else (0, GENESIS_HASH)
+def _locked(statement: tuple[str, list[Any]], *, lock: bool = True) -> list[tuple[str, list[Any]]]:
+    """Put the append lock in front of a statement (PostgreSQL; SQLite's IMMEDIATE transaction already holds it)."""
+    return [(_LOCK, []), statement] if lock and connection.vendor == "postgresql" else [statement]
 
 
-def stream_version(stream_id: str) -> int:
-    """Return the current version of a stream (0 when it has no events)."""
-    with connection.cursor() as cursor:
-        return _current_version(cursor, stream_id)
-
-
-def _current_version(cursor: Any, stream_id: str) -> int:
-    cursor.execute("SELECT MAX(stream_version) FROM lineage_event WHERE stream_id = %s", [stream_id])
-    row = cursor.fetchone()
-    return row[0] or 0
-
-
-def _check_version(cursor: Any, write: StreamWrite) -> int:
-    current = _current_version(cursor, write.stream_id)
-    if write.expected_version is not None and current != write.expected_version:
-        raise ConcurrencyError(write.stream_id, write.expected_version, current)
-    return current
-
-
-def _record(
-    position: int, previous: str, stream_id: str, version: int, event: DomainEvent, metadata: dict, now: Any
-) -> RecordedEvent:
-    data = event.to_data()
-    fields = dict(
-        position=position,
-        stream_id=stream_id,
-        stream_version=version,
-        type=event.type_name(),
-        schema_version=event.schema_version,
-        data=data,
-        metadata=metadata,
-        recorded_at=now,
+def _read_head(cursor: Any, streams: list[str], *, lock: bool) -> tuple[tuple[int, str], dict[str, int]]:
+    """Take the lock (unless held) and read the head and the streams' versions in one round trip."""
+    if not streams:
+        row = _run(cursor, _locked((_HEAD, []), lock=lock)).fetchone()
+        return ((row[0], row[1]) if row else (0, GENESIS_HASH)), {}
+    unique = list(dict.fromkeys(streams))
+    select = (
+        f"WITH s(id) AS (VALUES {', '.join(['(%s)'] * len(unique))}) "
+        "SELECT s.id, (SELECT COALESCE(MAX(e.stream_version), 0) FROM lineage_event e WHERE e.stream_id = s.id), "
+        f"(SELECT position FROM ({_HEAD}) h), (SELECT hash FROM ({_HEAD}) h) FROM s"
     )
-    return RecordedEvent(**fields, hash=event_hash(previous, **fields))
+    rows = _run(cursor, _locked((select, unique), lock=lock)).fetchall()
+    head = (rows[0][2], rows[0][3]) if rows[0][2] is not None else (0, GENESIS_HASH)
+    return head, {row[0]: row[1] for row in rows}
 
 
-def _insert(cursor: Any, recorded: list[RecordedEvent]) -> None:
-    """Insert rows with multi-row VALUES statements: one round trip per chunk."""
-    json_param = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
-    row_sql = f"(%s, %s, %s, %s, %s, {json_param}, {json_param}, %s, %s)"
-    for start in range(0, len(recorded), _INSERT_CHUNK):
-        chunk = recorded[start : start + _INSERT_CHUNK]
-        params: list[Any] = []
-        for r in chunk:
-            params += [r.position, r.stream_id, r.stream_version, r.type, r.schema_version,
-                       canonical_bytes(r.data).decode(), canonical_bytes(r.metadata).decode(),
-                       connection.ops.adapt_datetimefield_value(r.recorded_at), r.hash]
-        values = ", ".join([row_sql] * len(chunk))
-        cursor.execute(f"INSERT INTO lineage_event ({_COLUMNS}) VALUES {values}", params)
+def _chain(
+    planned: list[_Planned], head: tuple[int, str], metadata: dict, metadata_json: str, now: datetime
+) -> list[tuple[RecordedEvent, str]]:
+    """Give planned events their positions and chained hashes; return them with their data JSON."""
+    position, previous = head
+    recorded_at = timestamp(now)
+    rows = []
+    for stream_id, version, type_name, schema_version, data, data_json in planned:
+        position += 1
+        previous = chained_hash(previous, position=position, stream_id=stream_id, stream_version=version,
+                                type=type_name, schema_version=schema_version, data_json=data_json,
+                                metadata_json=metadata_json, recorded_at=recorded_at)
+        event = RecordedEvent(position=position, stream_id=stream_id, stream_version=version, type=type_name,
+                              schema_version=schema_version, data=data, metadata=metadata, recorded_at=now,
+                              hash=previous)
+        rows.append((event, data_json))
+    return rows
+
+
+def _insert(
+    cursor: Any,
+    rows: list[tuple[RecordedEvent, str]],
+    metadata_json: str,
+    *,
+    guard: tuple[tuple[int, str], dict[str, int]] | None = None,
+) -> bool:
+    """Insert rows in chunks; with a guard, send the lock first and insert only if the guard holds."""
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        chunk = rows[start : start + _INSERT_CHUNK]
+        select, params = (_pg_rows if connection.vendor == "postgresql" else _values_rows)(chunk, metadata_json)
+        if guard is not None and start == 0:
+            if not _insert_guarded(cursor, select, params, *guard, expected_rows=len(chunk)):
+                return False
+            continue
+        _run(cursor, [(f"INSERT INTO lineage_event ({_COLUMNS}) {select}", params)])
+    return True
+
+
+def _pg_rows(chunk: list[tuple[RecordedEvent, str]], metadata_json: str) -> tuple[str, list[Any]]:
+    """Return a SELECT of the rows as one array per column: a short statement whatever the row count
+    (psycopg caches its parse; a multi-row VALUES list would be re-parsed on every append)."""
+    first = chunk[0][0]
+    columns: list[list[Any]] = [[], [], [], [], [], [], []]
+    for event, data_json in chunk:
+        for column, value in zip(columns, (event.position, event.stream_id, event.stream_version, event.type,
+                                           event.schema_version, data_json, event.hash), strict=True):
+            column.append(value)
+    select = ("SELECT p, s, v, t, sv, d::jsonb, %s::jsonb, %s, h FROM unnest(%s::bigint[], %s::text[], %s::int[], "
+              "%s::text[], %s::int[], %s::text[], %s::text[]) AS u(p, s, v, t, sv, d, h)")
+    return select, [metadata_json, connection.ops.adapt_datetimefield_value(first.recorded_at), *columns]
+
+
+def _values_rows(chunk: list[tuple[RecordedEvent, str]], metadata_json: str) -> tuple[str, list[Any]]:
+    """Return a SELECT of the rows as a multi-row VALUES list (SQLite has no arrays)."""
+    params: list[Any] = []
+    for event, data_json in chunk:
+        params += [event.position, event.stream_id, event.stream_version, event.type, event.schema_version,
+                   data_json, metadata_json, connection.ops.adapt_datetimefield_value(event.recorded_at), event.hash]
+    return "SELECT * FROM (VALUES " + ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk)) + ")", params
+
+
+def _insert_guarded(
+    cursor: Any, select: str, params: list[Any], head: tuple[int, str], versions: dict[str, int], *, expected_rows: int
+) -> bool:
+    """Send the lock and an INSERT that writes only if `head` is the head and streams are at `versions`."""
+    # Evaluated after the lock is granted (a statement's snapshot is taken when it starts).
+    conditions = [f"EXISTS (SELECT 1 FROM ({_HEAD}) h WHERE h.position = %s AND h.hash = %s)"]
+    guard_params: list[Any] = [head[0], head[1]]
+    for stream_id, version in versions.items():
+        conditions.append("(SELECT COALESCE(MAX(stream_version), 0) FROM lineage_event WHERE stream_id = %s) = %s")
+        guard_params += [stream_id, version]
+    insert = (f"INSERT INTO lineage_event ({_COLUMNS}) SELECT * FROM ({select}) AS r "
+              f"WHERE {' AND '.join(conditions)}")
+    return _run(cursor, _locked((insert, params + guard_params))).rowcount == expected_rows
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -190,10 +318,19 @@ def iter_all(*, after: int = 0, batch: int = 5000) -> Iterator[RecordedEvent]:
         after = chunk[-1].position
 
 
+def stream_version(stream_id: str) -> int:
+    """Return the current version of a stream (0 when it has no events)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MAX(stream_version) FROM lineage_event WHERE stream_id = %s", [stream_id])
+        return cursor.fetchone()[0] or 0
+
+
 def head_position() -> int:
     """Return the position of the last event (0 for an empty log)."""
     with connection.cursor() as cursor:
-        return _head(cursor)[0]
+        cursor.execute(_HEAD)
+        row = cursor.fetchone()
+        return row[0] if row else 0
 
 
 def position_at(moment: Any) -> int:

@@ -70,6 +70,16 @@ def upcast(type_name: str, schema_version: int, data: dict[str, Any]) -> dict[st
     return data
 
 
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def _field_names(cls: type) -> frozenset[str]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in dataclasses.fields(cls))
+    return names
+
+
 @dataclass(frozen=True)
 class RecordedEvent:
     """An event as read from (or just written to) the log, its payload upcast to the current schema."""
@@ -90,8 +100,9 @@ class RecordedEvent:
         cached = self.__dict__.get("_payload")
         if cached is None:
             cls = event_class(self.type)
-            fields = {f.name for f in dataclasses.fields(cls)}
-            cached = cls(**{k: v for k, v in upcast(self.type, self.schema_version, self.data).items() if k in fields})
+            fields = _field_names(cls)
+            data = upcast(self.type, self.schema_version, self.data)
+            cached = cls(**{k: v for k, v in data.items() if k in fields})
             object.__setattr__(self, "_payload", cached)
         return cached
 
