@@ -4,5 +4,10 @@ from django.apps import AppConfig
 
 
 class EpisodesConfig(AppConfig):
+    """Series, episodes, event-sourced shot revisions pinned to exact asset versions, and locked cuts."""
+
     name = "episodes"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from episodes import projections  # noqa: F401  (registers the projection)

@@ -28,6 +28,9 @@ class Episode(models.Model):
     targets = models.JSONField(default=list)
     created_at = models.DateTimeField()
 
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["series", "number"], name="episode_series_number_unique")]
+
 
 class Shot(models.Model):
     """A shot of an episode; its content lives in its revisions, `revision` is the current one."""
@@ -80,6 +83,8 @@ class CastPin(models.Model):
     version = models.IntegerField()
     role = models.CharField(max_length=100, blank=True)
     current = models.BooleanField()
+    # The pinning revision's shot order (fixed per revision), so impact lists shots in order without a join.
+    order = models.IntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["asset", "current", "version"], name="castpin_asset_current")]
