@@ -6,11 +6,14 @@ a path. A stored object is never overwritten: an existing key means the same byt
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
+from pathlib import Path
 from typing import IO
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -37,10 +40,30 @@ def storage_put(key: str, data: bytes) -> None:
     storage = blob_storage()
     if storage.exists(key):
         return
+    if isinstance(storage, FileSystemStorage):
+        _put_file_atomically(Path(storage.path(key)), data)
+        return
+    # Object stores (S3) publish an object only once its PUT completes: no partial object is ever visible.
     saved = storage.save(key, ContentFile(data))
     if saved != key:
         # A concurrent upload of the same bytes won the key; drop our renamed copy.
         storage.delete(saved)
+
+
+def _put_file_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside the target, then rename: a killed writer leaves no partial blob."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide blobs from a separately-run web server
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def storage_open(key: str) -> IO[bytes]:

@@ -1,0 +1,115 @@
+"""Turn manifests into PNG bytes: load a model's backend once per process, describe it, render, encode.
+
+Nothing here touches the event log: services call these functions and record what happened.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+
+from assets.blobstore import blob_key, storage_open
+from generation.backends import Backend, ModelFolderError, load_backend
+from generation.environment import environment_differences, runtime_environment
+from generation.errors import PermanentRenderError
+from generation.manifests import render_request
+from generation.models import RenderModel
+from generation.pngmeta import encode_png
+
+
+def backend_for(model: RenderModel, *, device: str | None = None, threads: int | None = None) -> Backend:
+    """Return the loaded backend of a model version (cached per process by generation.backends)."""
+    if model.backend == "previz":
+        return load_backend("previz", None)
+    return load_backend("diffusers", model.path, device=device or settings.RENDER_DEVICE,
+                        threads=threads or settings.RENDER_THREADS)
+
+
+def runtime_for(model: RenderModel) -> dict[str, Any]:
+    """Return the manifest fields that describe where a model renders: backend, environment, device, threads."""
+    backend = backend_for(model)
+    if model.backend == "previz":
+        # Previz draws with Pillow only: torch, threads and device do not reach its pixels.
+        return {"backend": backend.describe(), "environment": environment_now(
+            device="cpu", threads=1, include_torch=False), "device": None, "threads": None}
+    device, threads = settings.RENDER_DEVICE, settings.RENDER_THREADS
+    return {"backend": backend.describe(), "environment": environment_now(device=device, threads=threads,
+                                                                          include_torch=True),
+            "device": device, "threads": threads}
+
+
+def environment_now(*, device: str, threads: int, include_torch: bool) -> dict[str, Any]:
+    """Return runtime_environment(), computed once per process for each argument set and torch flag state."""
+    return dict(_environment(device, threads, include_torch, _torch_flags()))
+
+
+@lru_cache(maxsize=32)
+def _environment(device: str, threads: int, include_torch: bool, flags: tuple[Any, ...]) -> dict[str, Any]:
+    # Versions and process-start variables cannot change while the process runs; the flags can, so they key it.
+    return runtime_environment(device=device, threads=threads, include_torch=include_torch)
+
+
+def _torch_flags() -> tuple[Any, ...]:
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return ()
+    cudnn = torch.backends.cudnn
+    return (torch.are_deterministic_algorithms_enabled(), cudnn.deterministic, cudnn.benchmark)
+
+
+def read_blob(sha256: str) -> bytes:
+    """Return the bytes of a stored blob."""
+    with storage_open(blob_key(sha256)) as handle:
+        return handle.read()
+
+
+def manifest_backend(manifest: dict[str, Any], model: RenderModel) -> Backend:
+    """Load the backend a manifest names, turning a missing or unreadable folder into a permanent error."""
+    try:
+        return backend_for(model, device=manifest.get("device"), threads=manifest.get("threads"))
+    except ModelFolderError as error:
+        raise PermanentRenderError(f"model {model.name} v{model.version}: {error}") from None
+
+
+def current_differences(manifest: dict[str, Any], backend: Backend) -> list[dict[str, Any]]:
+    """List what differs between the manifest's recorded backend and environment and this process's."""
+    include_torch = "torch" in manifest.get("environment", {})
+    current = environment_now(device=manifest.get("device") or "cpu", threads=manifest.get("threads") or 1,
+                              include_torch=include_torch)
+    differences = environment_differences(manifest.get("environment", {}), current)
+    for item in environment_differences(manifest.get("backend", {}), backend.describe()):
+        differences.append({**item, "key": f"backend:{item['key']}"})
+    return differences
+
+
+def render_png(
+    manifest: dict[str, Any], manifest_hash: str, backend: Backend, *,
+    cancelled: Callable[[], bool] | None = None, progress: Callable[[int, int], None] | None = None,
+) -> bytes:
+    """Render a manifest with a loaded backend and return the PNG that carries the manifest."""
+    try:
+        request = render_request(manifest, read_blob)
+    except (ValueError, FileNotFoundError) as error:
+        raise PermanentRenderError(f"invalid manifest: {error}") from None
+    image = backend.render(request, progress=progress, cancelled=cancelled)
+    return encode_png(image, manifest=manifest, manifest_hash=manifest_hash)
+
+
+class Throttled:
+    """Call a function at most once per `interval` seconds, returning the last answer in between."""
+
+    def __init__(self, function: Callable[[], Any], interval: float, first_after: float = 0.0) -> None:
+        self.function, self.interval = function, interval
+        # The first call happens at once unless `first_after` seconds must pass first.
+        self.last_call, self.last_value = time.monotonic() - interval + first_after, None
+
+    def __call__(self) -> Any:
+        now = time.monotonic()
+        if now - self.last_call >= self.interval:
+            self.last_call, self.last_value = now, self.function()
+        return self.last_value

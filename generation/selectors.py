@@ -1,0 +1,91 @@
+"""Generation reads, from read models only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from config.errors import NotFound
+from episodes.models import Cut
+from generation.models import Job, JobItem, Render, RenderModel, RenderProgress, RerenderPlan
+from studios.access import VIEW, authorize, visible_studio_ids
+
+
+def model_list(*, user: Any, studio_id: str | None = None) -> QuerySet[RenderModel]:
+    """Return the model versions of the user's studios (or of one studio)."""
+    if studio_id:
+        authorize(user, studio_id, VIEW)
+        return RenderModel.objects.filter(studio_id=studio_id).order_by("name", "version")
+    return RenderModel.objects.filter(studio_id__in=visible_studio_ids(user)).order_by("name", "version")
+
+
+def model_get(*, user: Any, model_id: str) -> RenderModel:
+    """Return one model version the user may see."""
+    model = RenderModel.objects.filter(pk=model_id).first()
+    if model is None:
+        raise NotFound("Not found.")
+    authorize(user, model.studio_id, VIEW)
+    return model
+
+
+def job_get(*, user: Any, job_id: str) -> Job:
+    """Return one job the user may see."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        raise NotFound("Not found.")
+    authorize(user, job.studio_id, VIEW)
+    return job
+
+
+def job_items(*, job: Job) -> QuerySet[JobItem]:
+    """Return a job's items in order (the caller has already been authorised for the job)."""
+    return JobItem.objects.filter(job_id=job.id).order_by("index")
+
+
+def job_step_progress(*, job: Job) -> RenderProgress | None:
+    """Return the latest per-step progress of a running job (not event-sourced), if any."""
+    if job.status != "running":
+        return None
+    return RenderProgress.objects.filter(job_id=str(job.id)).first()
+
+
+def render_get(*, user: Any, render_id: str) -> Render:
+    """Return one render the user may see."""
+    render = Render.objects.filter(pk=render_id).first()
+    if render is None:
+        raise NotFound("Not found.")
+    authorize(user, render.studio_id, VIEW)
+    return render
+
+
+def render_list(*, user: Any, studio_id: str, shot_id: str | None = None) -> QuerySet[Render]:
+    """Return a studio's renders, newest first, optionally of one shot."""
+    authorize(user, studio_id, VIEW)
+    renders = Render.objects.filter(studio_id=studio_id)
+    if shot_id:
+        renders = renders.filter(shot_id=shot_id)
+    return renders.order_by("-created_at", "id")
+
+
+def render_by_manifest_hash(manifest_hash: str) -> Render | None:
+    """Return the render of a manifest hash, if any (for provenance checks by operators)."""
+    return Render.objects.filter(manifest_hash=manifest_hash).first()
+
+
+def cut_of_episode(*, user: Any, cut_id: str, episode_id: str) -> Cut:
+    """Return a cut of the given episode (NotFound for a cut of another episode)."""
+    cut = Cut.objects.filter(pk=cut_id, episode_id=episode_id).first()
+    if cut is None:
+        raise NotFound("Not found.")
+    authorize(user, cut.studio_id, VIEW)
+    return cut
+
+
+def plan_get(*, user: Any, plan_id: str) -> RerenderPlan:
+    """Return one re-render plan the user may see."""
+    plan = RerenderPlan.objects.filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFound("Not found.")
+    authorize(user, plan.studio_id, VIEW)
+    return plan

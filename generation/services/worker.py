@@ -1,0 +1,296 @@
+"""What a worker does with one job item: render (or reproduce) its manifest and record the outcome once.
+
+Every outcome is appended with the job stream's expected version, re-read on conflict, so a
+duplicate delivery, a retry or a racing worker never records an item twice; a fresh render is
+also appended to its manifest's own stream at expected version 0, so one manifest never gets two
+renders, whichever jobs race for it. Blob bytes are content-addressed: writing them twice is harmless.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.utils import timezone
+
+from assets.services import blob_store
+from config.errors import DomainError
+from generation.backends import RenderCancelled
+from generation.canonical import sha256_hex
+from generation.environment import apply_environment
+from generation.errors import PermanentRenderError
+from generation.events import (
+    JobFinished,
+    JobStarted,
+    RenderSucceeded,
+    ReproductionCompared,
+    ShotRenderFailed,
+    ShotRenderSucceeded,
+    job_stream,
+    render_stream,
+)
+from generation.manifests import check_manifest
+from generation.models import (
+    TERMINAL_JOB_STATUSES,
+    Job,
+    JobItem,
+    JobKind,
+    JobStatus,
+    Render,
+    RenderModel,
+    RenderProgress,
+)
+from generation.rendering import Throttled, current_differences, manifest_backend, render_png
+from lineage import eventlog
+from lineage.eventlog import ConcurrencyError, StreamWrite
+
+MAX_ATTEMPTS = 20
+CANCEL_CHECK_SECONDS = 0.25
+PROGRESS_SECONDS = 1.0
+
+
+@dataclass
+class _State:
+    """The job stream's version and the job and item read models as of that version."""
+
+    version: int
+    job: Job | None
+    item: JobItem | None
+
+    def finished(self) -> bool:
+        job, item = self.job, self.item
+        return job is None or item is None or job.status in TERMINAL_JOB_STATUSES or item.status != JobStatus.QUEUED
+
+
+def job_item_run(*, job_id: str, index: int) -> None:
+    """Render or reproduce one item of a job; do nothing if it (or its job) has finished or was cancelled."""
+    state = _start(job_id, index)
+    if state is None:
+        return
+    item = state.item
+    try:
+        try:
+            check_manifest(item.manifest, item.manifest_hash)
+        except ValueError as error:
+            raise PermanentRenderError(f"invalid manifest: {error}") from None
+        if state.job.kind == JobKind.REPRODUCE:
+            _reproduce(state)
+        else:
+            _render(state)
+    except PermanentRenderError as error:
+        job_item_fail(job_id=job_id, index=index, error=str(error), permanent=True)
+        raise
+    except RenderCancelled:
+        return  # JobCancelled is already recorded; the half-made image is dropped
+
+
+def job_item_fail(*, job_id: str, index: int, error: str, permanent: bool) -> bool:
+    """Record that an item failed (unless it already finished); return whether anything was recorded."""
+    def build(state: _State, conflicts: int) -> list[StreamWrite]:
+        failed = ShotRenderFailed(job_id=job_id, index=index, error=error[:2000], permanent=permanent)
+        finish = _finish(state.job, state.item, JobStatus.FAILED)
+        return [StreamWrite(job_stream(job_id), [failed, *finish], state.version)]
+
+    return _record(job_id, index, build)
+
+
+def _start(job_id: str, index: int) -> _State | None:
+    """Return the item's state, recording JobStarted for a job's first item; None when nothing is left to do."""
+    for _ in range(MAX_ATTEMPTS):
+        state = _state(job_id, index)
+        if state.finished():
+            return None
+        if state.job.status == JobStatus.RUNNING:
+            return state
+        try:
+            eventlog.append(job_stream(job_id), [JobStarted(job_id=job_id)], expected_version=state.version,
+                            studio_id=str(state.job.studio_id))
+        except ConcurrencyError:
+            continue
+        state.version += 1
+        state.job.status = JobStatus.RUNNING
+        return state
+    return _state(job_id, index)
+
+
+def _render(state: _State) -> None:
+    job, item = state.job, state.item
+    if Render.objects.filter(manifest_hash=item.manifest_hash).exists():
+        _record(str(job.id), item.index, _reuse_or_record(None, None), state)
+        return
+    manifest = item.manifest
+    backend = manifest_backend(manifest, _model(manifest["model"]["id"]))
+    differences = current_differences(manifest, backend)
+    if differences:
+        keys = ", ".join(d["key"] for d in differences)
+        raise PermanentRenderError(f"this worker cannot render the manifest as recorded; it differs in: {keys}")
+    png = render_png(manifest, item.manifest_hash, backend, cancelled=_cancelled(str(job.id)),
+                     progress=_progress(str(job.id), item.index))
+    _record(str(job.id), item.index, _reuse_or_record(png, _requester(job)), state)
+
+
+def _reuse_or_record(png: bytes | None, actor: Any) -> Callable[[_State, int], list[StreamWrite]]:
+    """Return a builder that records this render, or reuses the manifest's render if one exists."""
+    render_id = str(uuid.uuid4())
+
+    def build(state: _State, conflicts: int) -> list[StreamWrite]:
+        job, item = state.job, state.item
+        # The render stream's expected version 0 catches a race; look for an existing render only after one.
+        existing = None
+        if png is None or conflicts:
+            existing = Render.objects.filter(manifest_hash=item.manifest_hash).values_list("id", flat=True).first()
+        if existing is None and png is None:
+            raise PermanentRenderError("the manifest's render vanished")  # renders are never deleted
+        done = ShotRenderSucceeded(job_id=str(job.id), index=item.index, render_id=str(existing or render_id),
+                                   reused=existing is not None)
+        finish = _finish(job, item, JobStatus.SUCCEEDED)
+        writes = [StreamWrite(job_stream(str(job.id)), [done, *finish], state.version)]
+        if existing is None:
+            blob = _store(png, actor, str(job.studio_id))
+            render = RenderSucceeded(render_id=render_id, job_id=str(job.id), index=item.index,
+                                     studio_id=str(job.studio_id), shot_id=item.shot_id,
+                                     shot_revision=item.shot_revision, manifest_hash=item.manifest_hash,
+                                     manifest=item.manifest, image_sha256=blob)
+            writes.insert(0, StreamWrite(render_stream(item.manifest_hash), [render], 0))
+        return writes
+
+    return build
+
+
+def _store(png: bytes | None, actor: Any, studio_id: str) -> str:
+    try:
+        return blob_store(actor=actor, studio_id=studio_id, data=png, filename="render.png").sha256
+    except DomainError as error:
+        raise PermanentRenderError(f"the render cannot be stored: {error.message}") from None
+
+
+def _reproduce(state: _State) -> None:
+    job, item = state.job, state.item
+    manifest = item.manifest
+    recorded = Render.objects.get(manifest_hash=item.manifest_hash)
+    backend = manifest_backend(manifest, _model(manifest["model"]["id"]))
+    apply_environment(manifest.get("environment", {}))
+    png = render_png(manifest, item.manifest_hash, backend, cancelled=_cancelled(str(job.id)),
+                     progress=_progress(str(job.id), item.index))
+    reproduced = sha256_hex(png)
+    compared = ReproductionCompared(
+        job_id=str(job.id), index=item.index, render_id=str(recorded.id),
+        identical=reproduced == recorded.image_sha256, recorded_sha256=recorded.image_sha256,
+        reproduced_sha256=reproduced, environment=current_differences(manifest, backend))
+
+    def build(current: _State, conflicts: int) -> list[StreamWrite]:
+        finish = _finish(current.job, current.item, JobStatus.SUCCEEDED, comparison=compared)
+        return [StreamWrite(job_stream(str(job.id)), [compared, *finish], current.version)]
+
+    _record(str(job.id), item.index, build, state)
+
+
+def _record(job_id: str, index: int, build: Callable[[_State, int], list[StreamWrite]],
+            known: _State | None = None) -> bool:
+    """Append what `build` returns against fresh state, retrying on conflicts; False if the item finished."""
+    for conflicts in range(MAX_ATTEMPTS):
+        state = _fresh(job_id, index, known if conflicts == 0 else None)
+        if state.finished():
+            return False
+        try:
+            with transaction.atomic():
+                eventlog.append_streams(build(state, conflicts), studio_id=str(state.job.studio_id))
+            return True
+        except ConcurrencyError:
+            continue  # another worker or a cancellation got there first: decide again on fresh state
+    raise ConcurrencyError(job_stream(job_id), -1, -1)
+
+
+def _fresh(job_id: str, index: int, known: _State | None) -> _State:
+    """Return the state, reusing `known` when the job stream has not moved since it was read."""
+    if known is not None and eventlog.stream_version(job_stream(job_id)) == known.version:
+        return known
+    return _state(job_id, index)
+
+
+def _state(job_id: str, index: int) -> _State:
+    # The version is read first: state read after it is at least as new, so a stale decision cannot commit.
+    version = eventlog.stream_version(job_stream(job_id))
+    item = JobItem.objects.select_related("job").filter(pk=f"{job_id}:{index}").first()
+    return _State(version, item.job if item else None, item)
+
+
+def _finish(job: Job, item: JobItem, outcome: str, comparison: ReproductionCompared | None = None) -> list[Any]:
+    """Return [JobFinished] when this item is the job's last unfinished one."""
+    statuses = JobItem.objects.filter(job_id=job.id).exclude(pk=item.pk).values_list("status", flat=True)
+    if any(status not in TERMINAL_JOB_STATUSES for status in statuses):
+        return []
+    others = list(JobItem.objects.filter(job_id=job.id).exclude(pk=item.pk).defer("manifest"))
+    failed = outcome == JobStatus.FAILED or any(other.status == JobStatus.FAILED for other in others)
+    result = _reproduce_result(others, item, comparison) if job.kind == JobKind.REPRODUCE else None
+    return [JobFinished(job_id=str(job.id), status=JobStatus.FAILED if failed else JobStatus.SUCCEEDED, result=result)]
+
+
+def _reproduce_result(others: list[JobItem], item: JobItem, comparison: ReproductionCompared | None) -> dict:
+    details = [_detail(other.shot_id, other.shot_revision, other.comparison, other.error) for other in others]
+    mine = None if comparison is None else {
+        "render": comparison.render_id, "identical": comparison.identical,
+        "recorded_sha256": comparison.recorded_sha256, "reproduced_sha256": comparison.reproduced_sha256,
+        "environment": comparison.environment}
+    details.append(_detail(item.shot_id, item.shot_revision, mine, "" if mine else "failed"))
+    return {"identical": sum(1 for d in details if d.get("identical") is True),
+            "different": sum(1 for d in details if d.get("identical") is False), "details": details}
+
+
+def _detail(shot: str, revision: int, comparison: dict | None, error: str) -> dict[str, Any]:
+    base = {"shot": shot, "shot_revision": revision}
+    return {**base, **comparison} if comparison else {**base, "identical": None, "error": error}
+
+
+def _model(model_id: str) -> RenderModel:
+    model = _registered_model(model_id)
+    if model is None:
+        raise PermanentRenderError(f"model {model_id} is not registered")
+    return model
+
+
+@lru_cache(maxsize=256)
+def _registered_model(model_id: str) -> RenderModel | None:
+    # A registered model version never changes, so one read per process is enough.
+    return RenderModel.objects.filter(pk=model_id).first()
+
+
+def _requester(job: Job) -> Any:
+    user = get_user_model().objects.filter(pk=job.requested_by_id).first()
+    if user is None:
+        raise PermanentRenderError(f"the user who requested the job ({job.requested_by}) no longer exists")
+    return user
+
+
+def _cancelled(job_id: str) -> Callable[[], bool]:
+    """Return a cheap check (one query per CANCEL_CHECK_SECONDS at most) of whether the job was cancelled."""
+    return Throttled(lambda: Job.objects.filter(pk=job_id, status=JobStatus.CANCELLED).exists(), CANCEL_CHECK_SECONDS)
+
+
+def _progress(job_id: str, index: int) -> Callable[[int, int], None]:
+    """Return a per-step progress callback writing the non-event-sourced RenderProgress row (every second)."""
+    def write() -> None:
+        step, steps = latest
+        values = {"index": index, "step": step, "steps": steps, "updated_at": timezone.now()}
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # A progress row is a cache: it need not wait for the disk (a crash loses a second of progress).
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            if not RenderProgress.objects.filter(job_id=job_id).update(**values):
+                RenderProgress.objects.get_or_create(job_id=job_id, defaults=values)
+
+    latest = [0, 0]
+    # Renders shorter than PROGRESS_SECONDS never write progress.
+    throttled = Throttled(write, PROGRESS_SECONDS, first_after=PROGRESS_SECONDS)
+
+    def report(step: int, steps: int) -> None:
+        latest[:] = [step, steps]
+        throttled()
+
+    return report
