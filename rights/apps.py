@@ -8,3 +8,6 @@ class RightsConfig(AppConfig):
 
     name = "rights"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from rights import projections  # noqa: F401  (registers the projection)

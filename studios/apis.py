@@ -42,18 +42,36 @@ def member_body(membership: Membership) -> dict[str, Any]:
             "joined_at": membership.joined_at.isoformat()}
 
 
+class StudioOut(serializers.Serializer):
+    """A studio as the API shows it (for the schema)."""
+
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class MemberOut(serializers.Serializer):
+    """A membership as the API shows it (for the schema)."""
+
+    user = serializers.IntegerField()
+    username = serializers.CharField()
+    role = serializers.CharField()
+    joined_at = serializers.DateTimeField()
+
+
 class StudioListApi(APIView):
     """List my studios, or create one (the caller becomes its admin)."""
 
-    class InputSerializer(serializers.Serializer):
+    class StudioCreateSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=200)
 
+    @extend_schema(responses=inline_serializer("StudioList", {"results": StudioOut(many=True)}))
     def get(self, request: Request) -> Response:
         return Response({"results": [studio_body(s) for s in selectors.studio_list(user=request.user)]})
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=StudioCreateSerializer, responses={201: StudioOut})
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.StudioCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         studio = services.studio_create(actor=request.user, **data.validated_data)
         return Response(studio_body(studio), status=201)
@@ -62,6 +80,7 @@ class StudioListApi(APIView):
 class StudioDetailApi(APIView):
     """Show one of my studios."""
 
+    @extend_schema(responses=StudioOut)
     def get(self, request: Request, studio_id: str) -> Response:
         return Response(studio_body(selectors.studio_get(user=request.user, studio_id=studio_id)))
 
@@ -69,19 +88,20 @@ class StudioDetailApi(APIView):
 class MemberListApi(APIView):
     """List a studio's members, or add one (creating the user if new)."""
 
-    class InputSerializer(serializers.Serializer):
+    class MemberAddSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(required=False, write_only=True)
         email = serializers.EmailField(required=False, allow_blank=True)
         role = serializers.ChoiceField(choices=Role.values)
 
+    @extend_schema(responses=inline_serializer("MemberList", {"results": MemberOut(many=True)}))
     def get(self, request: Request, studio_id: str) -> Response:
         members = selectors.member_list(user=request.user, studio_id=studio_id)
         return Response({"results": [member_body(m) for m in members]})
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=MemberAddSerializer, responses={201: MemberOut})
     def post(self, request: Request, studio_id: str) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.MemberAddSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership = services.member_add(actor=request.user, studio_id=studio_id, **data.validated_data)
         return Response(member_body(membership), status=201)
