@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "episodes",
     "generation",
     "rights",
+    "reviews",
 ]
 
 MIDDLEWARE = [

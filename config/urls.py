@@ -16,6 +16,8 @@ api = [
     path("", include("episodes.urls")),
     path("", include("generation.urls")),
     path("", include("rights.urls")),
+    path("", include("reviews.urls")),
+    path("", include("studios.audit_urls")),
 ]
 
 urlpatterns = [

@@ -24,6 +24,12 @@ BaseDatabaseOperations.execute_sql_flush = _flush_with_event_reset  # type: igno
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Hash test passwords with MD5: the production hasher costs ~0.1 s a user and dominates the suite."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _isolated_storage(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Give every test its own blob folder so no test sees another's files."""
     location = tmp_path_factory.mktemp("blobs")
