@@ -37,6 +37,22 @@ def replay(only: list[str] | None = None) -> int:
     return projections.rebuild(iter_all(), only=only)
 
 
+def catch_up_projections() -> list[str]:
+    """Build, from position 0, every registered projection that has never run; return their names.
+
+    Called after `migrate`, so a projection added in a release sees the whole history before any
+    new event reaches it.
+    """
+    from lineage.eventlog import projections
+    from lineage.models import ProjectionCheckpoint
+
+    built = set(ProjectionCheckpoint.objects.values_list("name", flat=True))
+    missing = [p.name for p in projections.registered() if p.name not in built]
+    if missing:
+        projections.rebuild(iter_all(), only=missing)
+    return missing
+
+
 def replay_check(only: list[str] | None = None) -> str | None:
     """Rebuild into a rolled-back transaction; return the first difference from the live models."""
     from lineage.eventlog import projections
@@ -45,7 +61,8 @@ def replay_check(only: list[str] | None = None) -> str | None:
 
 
 __all__ = [
-    "ConcurrencyError", "DomainEvent", "Projection", "ProjectionMismatch", "RecordedEvent", "Rows", "StoredForm",
+    "ConcurrencyError", "DomainEvent", "catch_up_projections",
+    "Projection", "ProjectionMismatch", "RecordedEvent", "Rows", "StoredForm",
     "StreamWrite", "VerifyResult", "append", "append_stored", "append_streams", "head_position", "iter_all",
     "load_stream", "position_at", "read_after", "register", "replay", "replay_check", "stream_version", "upcaster",
     "verify",

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from lineage import eventlog
+from lineage.models import ProjectionCheckpoint
+from studios.models import Membership, Studio
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_projection_that_never_ran_is_built_from_the_whole_log_after_migrate(studio, member):
+    # given a studio with a member, and the studios projection as if it were added in a later release
+    member("bea", "viewer")
+    ProjectionCheckpoint.objects.filter(name="studios").delete()
+    Membership.objects.all().delete()
+    Studio.objects.all().delete()
+    # when migrate runs (its post_migrate hook catches projections up)
+    call_command("migrate", verbosity=0)
+    # then the projection holds the whole history and has a checkpoint at the head
+    assert sorted(Membership.objects.values_list("role", flat=True)) == ["admin", "viewer"]
+    assert Studio.objects.get().name == "Harbour Films"
+    assert ProjectionCheckpoint.objects.get(name="studios").position == eventlog.head_position()
+
+
+def test_catching_up_leaves_projections_that_already_ran_alone(studio):
+    # given every projection has run (the test database was migrated)
+    eventlog.catch_up_projections()
+    # when
+    rebuilt = eventlog.catch_up_projections()
+    # then
+    assert rebuilt == []
