@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from config.errors import NotFound
 from episodes.models import Cut
 from generation.models import Job, JobItem, Render, RenderModel, RenderProgress, RerenderPlan
-from studios.access import VIEW, authorize, visible_studio_ids
+from studios.access import VIEW, authorize, get_visible, visible_studio_ids
 
 
 def model_list(*, user: Any, studio_id: str | None = None) -> QuerySet[RenderModel]:
@@ -22,20 +22,12 @@ def model_list(*, user: Any, studio_id: str | None = None) -> QuerySet[RenderMod
 
 def model_get(*, user: Any, model_id: str) -> RenderModel:
     """Return one model version the user may see."""
-    model = RenderModel.objects.filter(pk=model_id).first()
-    if model is None:
-        raise NotFound("Not found.")
-    authorize(user, model.studio_id, VIEW)
-    return model
+    return get_visible(RenderModel, model_id, user)
 
 
 def job_get(*, user: Any, job_id: str) -> Job:
     """Return one job the user may see."""
-    job = Job.objects.filter(pk=job_id).first()
-    if job is None:
-        raise NotFound("Not found.")
-    authorize(user, job.studio_id, VIEW)
-    return job
+    return get_visible(Job, job_id, user)
 
 
 def job_items(*, job: Job) -> QuerySet[JobItem]:
@@ -52,11 +44,7 @@ def job_step_progress(*, job: Job) -> RenderProgress | None:
 
 def render_get(*, user: Any, render_id: str) -> Render:
     """Return one render the user may see."""
-    render = Render.objects.filter(pk=render_id).first()
-    if render is None:
-        raise NotFound("Not found.")
-    authorize(user, render.studio_id, VIEW)
-    return render
+    return get_visible(Render, render_id, user)
 
 
 def render_list(*, user: Any, studio_id: str, shot_id: str | None = None) -> QuerySet[Render]:
@@ -84,8 +72,4 @@ def cut_of_episode(*, user: Any, cut_id: str, episode_id: str) -> Cut:
 
 def plan_get(*, user: Any, plan_id: str) -> RerenderPlan:
     """Return one re-render plan the user may see."""
-    plan = RerenderPlan.objects.filter(pk=plan_id).first()
-    if plan is None:
-        raise NotFound("Not found.")
-    authorize(user, plan.studio_id, VIEW)
-    return plan
+    return get_visible(RerenderPlan, plan_id, user)

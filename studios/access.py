@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import models
+
 from config.errors import Forbidden, NotFound
 from studios.models import Membership, Role
 
@@ -60,6 +63,18 @@ def authorize(user: Any, studio_id: Any, permission: str) -> str:
         raise Forbidden(f"Your role ({role}) may not do this ({permission}).",
                         extra={"role": role, "permission": permission})
     return role
+
+
+def get_visible(model: type[models.Model], pk: Any, user: Any, permission: str = VIEW) -> Any:
+    """Return a studio-owned row by primary key if the user holds the permission there; NotFound otherwise."""
+    try:
+        obj = model._default_manager.filter(pk=pk).first()
+    except (ValidationError, ValueError):  # a malformed id is as unknown as a missing one
+        obj = None
+    if obj is None:
+        raise NotFound("Not found.")
+    authorize(user, obj.studio_id, permission)
+    return obj
 
 
 def visible_studio_ids(user: Any) -> set[str]:
