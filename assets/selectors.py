@@ -14,7 +14,7 @@ from assets.models import Asset, AssetVersion, Blob, BlobGrant
 from assets.schemas import KINDS
 from config.errors import InvalidInput, NotFound
 from lineage import eventlog
-from studios.access import VIEW, authorize, visible_studio_ids
+from studios.access import VIEW, authorize, get_visible, visible_studio_ids
 
 
 def asset_list(*, user: Any, studio: str | None = None, kind: str | None = None, status: str | None = None,
@@ -39,11 +39,7 @@ def asset_list(*, user: Any, studio: str | None = None, kind: str | None = None,
 
 def asset_get(*, user: Any, asset_id: Any) -> Asset:
     """Return an asset of one of the caller's studios (NotFound otherwise)."""
-    asset = Asset.objects.filter(pk=_uuid(asset_id)).first()
-    if asset is None:
-        raise NotFound("Not found.")
-    authorize(user, asset.studio_id, VIEW)
-    return asset
+    return get_visible(Asset, asset_id, user)
 
 
 def asset_as_of(*, user: Any, asset_id: Any, as_of: str) -> AssetState:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import QuerySet
@@ -11,7 +10,7 @@ from assets.models import Asset, AssetVersion
 from config.errors import NotFound
 from episodes.cuts import revision_content
 from episodes.models import Cut, Episode, Series, Shot, ShotRevision
-from studios.access import VIEW, authorize, visible_studio_ids
+from studios.access import VIEW, authorize, get_or_404, visible_studio_ids
 
 
 def series_list(*, user: Any, studio_id: str | None = None) -> QuerySet[Series]:
@@ -24,7 +23,7 @@ def series_list(*, user: Any, studio_id: str | None = None) -> QuerySet[Series]:
 
 def series_get(*, user: Any, series_id: Any) -> Series:
     """Return a series the user may see."""
-    series = _get(Series, series_id)
+    series = get_or_404(Series, series_id)
     authorize(user, series.studio_id, VIEW)
     return series
 
@@ -37,7 +36,7 @@ def episode_list(*, user: Any, series_id: Any) -> QuerySet[Episode]:
 
 def episode_get(*, user: Any, episode_id: Any) -> Episode:
     """Return an episode the user may see."""
-    episode = _get(Episode, episode_id)
+    episode = get_or_404(Episode, episode_id)
     authorize(user, episode.studio_id, VIEW)
     return episode
 
@@ -57,7 +56,7 @@ def episode_cuts(*, episode: Episode) -> QuerySet[Cut]:
 
 def shot_get(*, user: Any, shot_id: Any) -> tuple[Shot, ShotRevision]:
     """Return a shot the user may see and its current revision."""
-    shot = _get(Shot, shot_id)
+    shot = get_or_404(Shot, shot_id)
     authorize(user, shot.studio_id, VIEW)
     return shot, ShotRevision.objects.get(pk=f"{shot.id}:{shot.revision}")
 
@@ -79,7 +78,7 @@ def shot_revision_get(*, user: Any, shot_id: Any, revision: int) -> ShotRevision
 
 def cut_get(*, user: Any, cut_id: Any) -> tuple[Cut, list[dict[str, Any]]]:
     """Return a cut and the full content of the revisions it locked, in order."""
-    cut = _get(Cut, cut_id)
+    cut = get_or_404(Cut, cut_id)
     authorize(user, cut.studio_id, VIEW)
     ids = [f"{item['shot']}:{item['revision']}" for item in cut.shots]
     revisions = ShotRevision.objects.in_bulk(ids)
@@ -108,12 +107,3 @@ def _cast_details(revisions: list[ShotRevision]) -> dict[str, dict[str, Any]]:
     return {i: {"name": assets[i.split(":")[0]]["name"], "kind": assets[i.split(":")[0]]["kind"],
                 "status": statuses.get(i)} for i in ids if i.split(":")[0] in assets}
 
-
-def _get(model: Any, pk: Any) -> Any:
-    try:
-        obj = model.objects.filter(pk=uuid.UUID(str(pk))).first()
-    except ValueError:
-        obj = None
-    if obj is None:
-        raise NotFound("Not found.")
-    return obj

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from config.errors import InvalidInput, NotFound
+from config.errors import InvalidInput
 from episodes import casting
 from episodes.content import content_clean, content_defaults, content_missing
 from episodes.cuts import REVISION_FIELDS, cut_hash, revision_content
@@ -29,7 +29,7 @@ from episodes.models import Cut, Episode, Series, Shot, ShotRevision
 from episodes.targets import targets_clean
 from lineage import eventlog
 from lineage.eventlog import ConcurrencyError
-from studios.access import authorize
+from studios.access import authorize, get_or_404
 
 MAX_EPISODE_NUMBER = 100_000
 _RETRIES = 5
@@ -47,7 +47,7 @@ def series_create(*, actor: Any, studio_id: str, title: str) -> Series:
 
 def episode_create(*, actor: Any, series_id: str, number: int, title: str, targets: list[dict] = ()) -> Episode:
     """Add an episode with a number unique in its series and its distribution targets."""
-    series = _get(Series, series_id)
+    series = get_or_404(Series, series_id)
     authorize(actor, series.studio_id, "episode.edit")
     if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= MAX_EPISODE_NUMBER:
         raise InvalidInput(f"number must be an integer from 1 to {MAX_EPISODE_NUMBER}.",
@@ -75,7 +75,7 @@ def shot_create(
     camera: str = "", duration: float | None = None, guidance: float | None = None,
 ) -> Shot:
     """Add a shot to an episode as revision 1, every pin resolved to an exact version."""
-    episode = _get(Episode, episode_id)
+    episode = get_or_404(Episode, episode_id)
     studio_id = str(episode.studio_id)
     authorize(actor, studio_id, "shot.edit")
     values = {"prompt": prompt, "cast": cast, "seed": seed, "width": width, "height": height, "steps": steps,
@@ -95,7 +95,7 @@ def shot_create(
 
 def shot_revise(*, actor: Any, shot_id: str, expected_revision: int, changes: dict[str, Any]) -> ShotRevision:
     """Append a new revision of a shot: the current one with `changes` applied (409 when stale)."""
-    shot = _get(Shot, shot_id)
+    shot = get_or_404(Shot, shot_id)
     studio_id = str(shot.studio_id)
     authorize(actor, studio_id, "shot.edit")
     if expected_revision != shot.revision:
@@ -125,7 +125,7 @@ def shot_revise(*, actor: Any, shot_id: str, expected_revision: int, changes: di
 
 def cut_lock(*, actor: Any, episode_id: str) -> Cut:
     """Lock the episode's current shot revisions, in order, into an immutable numbered cut."""
-    episode = _get(Episode, episode_id)
+    episode = get_or_404(Episode, episode_id)
     studio_id = str(episode.studio_id)
     authorize(actor, studio_id, "cut.lock")
     stream = episode_stream(str(episode.id))
@@ -165,12 +165,3 @@ def _title(title: Any) -> str:
         raise InvalidInput("title must be 1 to 200 characters.", fields={"title": ["1 to 200 characters."]})
     return title.strip()
 
-
-def _get(model: Any, pk: Any) -> Any:
-    try:
-        obj = model.objects.filter(pk=uuid.UUID(str(pk))).first()
-    except ValueError:
-        obj = None
-    if obj is None:
-        raise NotFound("Not found.")
-    return obj

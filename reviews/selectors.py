@@ -2,34 +2,33 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import QuerySet
 
-from config.errors import InvalidInput, NotFound
+from config.errors import InvalidInput
 from episodes.models import Cut, Episode
 from reviews.models import ApprovalState, CutApproval
-from studios.access import VIEW, authorize
+from studios.access import VIEW, authorize, get_or_404
 
 
 def cut_approvals(*, user: Any, cut_id: Any, state: str | None = None) -> QuerySet[CutApproval]:
     """Return a cut's approvals, newest first (optionally only current or stale ones)."""
-    cut = _get(Cut, cut_id)
+    cut = get_or_404(Cut, cut_id)
     authorize(user, cut.studio_id, VIEW)
     return _in_state(CutApproval.objects.filter(cut_id=cut.id), state)
 
 
 def episode_approvals(*, user: Any, episode_id: Any, state: str | None = None) -> QuerySet[CutApproval]:
     """Return the approvals of every cut of an episode, newest first (optionally only current or stale ones)."""
-    episode = _get(Episode, episode_id)
+    episode = get_or_404(Episode, episode_id)
     authorize(user, episode.studio_id, VIEW)
     return _in_state(CutApproval.objects.filter(episode_id=episode.id), state)
 
 
 def approval_get(*, user: Any, approval_id: Any) -> CutApproval:
     """Return one approval the user may see."""
-    approval = _get(CutApproval, approval_id)
+    approval = get_or_404(CutApproval, approval_id)
     authorize(user, approval.studio_id, VIEW)
     return approval
 
@@ -42,12 +41,3 @@ def _in_state(approvals: QuerySet[CutApproval], state: str | None) -> QuerySet[C
         approvals = approvals.filter(state=state)
     return approvals.order_by("-approved_at", "-id")
 
-
-def _get(model: Any, pk: Any) -> Any:
-    try:
-        obj = model.objects.filter(pk=uuid.UUID(str(pk))).first()
-    except ValueError:
-        obj = None
-    if obj is None:
-        raise NotFound("Not found.")
-    return obj

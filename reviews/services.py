@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 from assets.models import Asset
-from config.errors import InvalidInput, NotFound
+from config.errors import InvalidInput
 from episodes.events import shot_stream
 from episodes.models import Cut, Shot, ShotRevision
 from lineage import eventlog
@@ -20,14 +20,14 @@ from lineage.eventlog import ConcurrencyError, StreamWrite
 from reviews.errors import CutNotRendered, CutOutdated
 from reviews.events import CutApproved, approval_stream
 from reviews.models import CutApproval, LatestRender
-from studios.access import authorize
+from studios.access import authorize, get_or_404
 
 MAX_COMMENT = 2000
 
 
 def cut_approve(*, actor: Any, cut_id: str, comment: str = "") -> CutApproval:
     """Approve a locked cut whose shots are all at the cut's revisions and all rendered (422 otherwise)."""
-    cut = _cut(cut_id)
+    cut = get_or_404(Cut, cut_id)
     studio_id = str(cut.studio_id)
     authorize(actor, studio_id, "cut.approve")
     comment = _comment(comment)
@@ -94,12 +94,3 @@ def _comment(comment: Any) -> str:
                            fields={"comment": [f"At most {MAX_COMMENT} characters."]})
     return comment.strip()
 
-
-def _cut(cut_id: Any) -> Cut:
-    try:
-        cut = Cut.objects.filter(pk=uuid.UUID(str(cut_id))).first()
-    except ValueError:
-        cut = None
-    if cut is None:
-        raise NotFound("Not found.")
-    return cut

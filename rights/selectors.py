@@ -32,7 +32,7 @@ from lineage import eventlog
 from rights.events import stream
 from rights.models import RightsRecord, RightsStatus
 from rights.terms import coverage_failure
-from studios.access import VIEW, authorize, visible_studio_ids
+from studios.access import VIEW, authorize, get_visible, visible_studio_ids
 
 # Clause order of `coverage_failure`; a record that fails later is "closer" to covering.
 _CLAUSES = ("territory_excluded", "territory_not_included", "media_not_licensed", "window_not_started",
@@ -89,11 +89,7 @@ def rights_list(*, user: Any, studio_id: Any = None, asset_id: Any = None, statu
 
 def rights_get(*, user: Any, rights_id: Any) -> RightsRecord:
     """Return one rights record of the user's studios."""
-    record = RightsRecord.objects.filter(pk=_uuid(rights_id)).first()
-    if record is None:
-        raise NotFound("Not found.")
-    authorize(user, record.studio_id, VIEW)
-    return record
+    return get_visible(RightsRecord, rights_id, user)
 
 
 def rights_history(*, record: RightsRecord) -> list[dict[str, Any]]:

@@ -65,14 +65,20 @@ def authorize(user: Any, studio_id: Any, permission: str) -> str:
     return role
 
 
-def get_visible(model: type[models.Model], pk: Any, user: Any, permission: str = VIEW) -> Any:
-    """Return a studio-owned row by primary key if the user holds the permission there; NotFound otherwise."""
+def get_or_404(model: type[models.Model], pk: Any) -> Any:
+    """Return a row by primary key; NotFound when it is missing or the id is malformed."""
     try:
         obj = model._default_manager.filter(pk=pk).first()
     except (ValidationError, ValueError):  # a malformed id is as unknown as a missing one
         obj = None
     if obj is None:
         raise NotFound("Not found.")
+    return obj
+
+
+def get_visible(model: type[models.Model], pk: Any, user: Any, permission: str = VIEW) -> Any:
+    """Return a studio-owned row by primary key if the user holds the permission there; NotFound otherwise."""
+    obj = get_or_404(model, pk)
     authorize(user, obj.studio_id, permission)
     return obj
 
