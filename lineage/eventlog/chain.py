@@ -7,18 +7,26 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 GENESIS_HASH = "0" * 64
 
 
+# Canonical JSON: sorted keys, no whitespace, UTF-8 (not \u escapes), no NaN. One encoder for all calls.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+_dumps = _CANONICAL.encode
+
+
 def canonical_bytes(value: Any) -> bytes:
     """Serialise JSON deterministically: sorted keys, no whitespace, UTF-8, no NaN."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    return _dumps(value).encode()
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+@lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
+    """JSON string literal of a stream id, type or time: few distinct values per append, so cached."""
+    return _dumps(text)
 
 
 def stored_json(value: Any) -> tuple[str, Any]:
@@ -72,8 +80,8 @@ def chained_hash(
     """
     content = (
         f'{{"data":{data_json},"metadata":{metadata_json},"position":{int(position)},'
-        f'"recorded_at":{_dumps(recorded_at)},"schema_version":{int(schema_version)},'
-        f'"stream_id":{_dumps(stream_id)},"stream_version":{int(stream_version)},"type":{_dumps(type)}}}'
+        f'"recorded_at":{_quoted(recorded_at)},"schema_version":{int(schema_version)},'
+        f'"stream_id":{_quoted(stream_id)},"stream_version":{int(stream_version)},"type":{_quoted(type)}}}'
     )
     digest = hashlib.sha256(previous_hash.encode("ascii"))
     digest.update(content.encode())

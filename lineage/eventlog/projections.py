@@ -9,8 +9,9 @@ from sequences or clocks, so that a rebuild reproduces the live tables exactly.
 
 from __future__ import annotations
 
+import operator
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,19 +108,32 @@ def _insert_rows(model: type[models.Model], objs: list[models.Model]) -> None:
     fields = model._meta.concrete_fields
     table, quote = model._meta.db_table, database.ops.quote_name
     sql = f"COPY {quote(table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
-    plain = [not isinstance(f, models.JSONField) for f in fields]
+    rows = _copy_rows(fields, objs, database)
     with database.cursor() as cursor, database.wrap_database_errors, cursor.cursor.copy(sql) as copy:
-        for obj in objs:
-            copy.write_row([_copy_value(f, is_plain, obj, database) for f, is_plain in zip(fields, plain, strict=True)])
+        for row in rows:
+            copy.write_row(row)
 
 
-_PLAIN_TYPES = (str, int, bool, uuid.UUID, type(None))
+_PLAIN_TYPES = frozenset({str, int, bool, uuid.UUID, type(None)})
 
 
-def _copy_value(field: models.Field, is_plain: bool, obj: models.Model, database: Any) -> Any:
-    # COPY's text format takes these as they are; Django's per-value preparation is most of a rebuild's time.
-    value = field.pre_save(obj, True)
-    return value if is_plain and type(value) in _PLAIN_TYPES else field.get_db_prep_save(value, database)
+def _copy_rows(fields: Sequence[models.Field], objs: list[models.Model], database: Any) -> Iterator[list[Any]]:
+    """Yield each object's column values for COPY.
+
+    COPY's text format takes plain values as they are; Django's per-value preparation was most of a
+    rebuild's time, so it runs only for values that need it (JSON, times, decimals…) and `pre_save`
+    only for fields that override it (auto_now and the like).
+    """
+    read = operator.attrgetter(*(f.attname for f in fields))
+    single = len(fields) == 1
+    hooks = [(i, f) for i, f in enumerate(fields) if type(f).pre_save is not models.Field.pre_save]
+    columns = [(f, not isinstance(f, models.JSONField)) for f in fields]
+    for obj in objs:
+        values = [read(obj)] if single else list(read(obj))
+        for i, field in hooks:
+            values[i] = field.pre_save(obj, True)
+        yield [value if plain and type(value) in _PLAIN_TYPES else field.get_db_prep_save(value, database)
+               for value, (field, plain) in zip(values, columns, strict=True)]
 
 
 def _by_model(objs: Iterable[models.Model]) -> dict[type[models.Model], list[models.Model]]:
@@ -137,6 +151,11 @@ def _dispatch(projection: Projection, events: Iterable[RecordedEvent], rows: Row
             handler(event, rows)
 
 
+def interested(types: set[str]) -> list[Projection]:
+    """Return the projections that handle at least one of these event types."""
+    return [p for p in _REGISTRY.values() if not types.isdisjoint(p.handlers)]
+
+
 def apply(events: Sequence[RecordedEvent]) -> None:
     """Apply freshly appended events to every projection (inside the append transaction).
 
@@ -144,14 +163,13 @@ def apply(events: Sequence[RecordedEvent]) -> None:
     move: events a projection ignores never need replaying for it, and an append of a type nobody
     projects costs no read-model query at all.
     """
-    types = {event.type for event in events}
-    interested = [p for p in _REGISTRY.values() if not types.isdisjoint(p.handlers)]
-    if not interested:
+    chosen = interested({event.type for event in events})
+    if not chosen:
         return
-    names = [p.name for p in interested]
+    names = [p.name for p in chosen]
     checkpoints = dict(ProjectionCheckpoint.objects.filter(name__in=names).values_list("name", "position"))
     rows = Rows(from_database=True)
-    for projection in interested:
+    for projection in chosen:
         done = checkpoints.get(projection.name, 0)
         # Idempotent: an event the projection has already applied is skipped.
         _dispatch(projection, (e for e in events if e.position > done), rows)

@@ -1,8 +1,11 @@
 """Append to and read from the log.
 
-Appends are serialised (PostgreSQL: an EXCLUSIVE table lock taken in the append transaction;
+Appends are serialised (PostgreSQL: a transaction-level advisory lock that every appender takes;
 SQLite: an IMMEDIATE transaction) so that positions are gap-free and position order equals
-commit order: a reader following "position > last seen" can never skip a late commit.
+commit order: a reader following "position > last seen" can never skip a late commit. An
+advisory lock rather than LOCK TABLE: it does not block readers either, but it never conflicts
+with autovacuum (which insert-only tables get since PostgreSQL 13) and it may be taken outside
+a BEGIN block, which the one-round-trip path below needs. Every write goes through `_append`.
 Read models are updated by the projections inside the same transaction.
 
 Round trips are what an append costs (the hash chain is microseconds), so the common case takes
@@ -10,11 +13,15 @@ one: the process remembers the last (position, hash) it wrote or read, and sends
 guarded INSERT together. The guard (that head is still the head, and every stream is still at its
 expected version) is evaluated after the lock is granted, so a stale memory cannot fork the chain:
 the INSERT then writes nothing and the append falls back to reading the head under the lock.
+When the append is a whole transaction by itself (no surrounding atomic block, no projection
+handling its events), the lock and INSERT are pipelined without BEGIN and commit at the
+pipeline's sync: PostgreSQL runs the statements before a sync as one implicit transaction.
 """
 
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,12 +37,14 @@ from lineage.eventlog.errors import ConcurrencyError
 from lineage.eventlog.types import DomainEvent, RecordedEvent
 
 _COLUMNS = "position, stream_id, stream_version, type, schema_version, data, metadata, recorded_at, hash"
-_SELECT = f"SELECT {_COLUMNS} FROM lineage_event"
-_LOCK = "LOCK TABLE lineage_event IN EXCLUSIVE MODE"  # readers are not blocked by it
+_SELECT = f"SELECT {_COLUMNS.replace('metadata', 'CAST(metadata AS text)')} FROM lineage_event"
+# Key of the append lock: "lineage" in ASCII. Only appenders take it; readers never wait.
+_LOCK = "SELECT pg_advisory_xact_lock(30515220352952165)"
 _HEAD = "SELECT position, hash FROM lineage_event ORDER BY position DESC LIMIT 1"
 _INSERT_CHUNK = 500
 # The last (position, hash) this process saw, per database alias. Only a hint: see the module docstring.
 _head_hint: dict[str, tuple[int, str]] = {}
+_CURSORS: weakref.WeakKeyDictionary[Any, tuple[Any, Any]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -128,24 +137,73 @@ def _append(
     """Lock, chain and insert the planned events, then project them, in one transaction."""
     metadata_json, metadata = stored_json(metadata)
     now = timezone.now()
+    hint = _head_hint.get(connection.alias) if guard is not None else None
+    candidate = _chain(plan(dict(guard)), hint, metadata, metadata_json, now) if hint is not None else None
+    if candidate and _commits_alone(candidate):
+        if _insert_and_commit(candidate, metadata_json, (hint, guard)):
+            return _remember(candidate)
+        candidate = None  # the remembered head was stale: fall back to reading it under the lock
     with transaction.atomic():
         with connection.cursor() as cursor:
-            hint, rows, locked = _head_hint.get(connection.alias), None, False
-            if guard is not None and hint is not None:
-                candidate = _chain(plan(dict(guard)), hint, metadata, metadata_json, now)
-                if candidate:
-                    locked = True  # the guarded INSERT is sent behind the lock statement
-                    if _insert(cursor, candidate, metadata_json, guard=(hint, guard)):
-                        rows = candidate
+            rows, locked = None, False
+            if candidate:
+                locked = True  # the guarded INSERT is sent behind the lock statement
+                if _insert(cursor, candidate, metadata_json, guard=(hint, guard)):
+                    rows = candidate
             if rows is None:
                 head, current = _read_head(cursor, streams, lock=not locked)
                 rows = _chain(plan(current), head, metadata, metadata_json, now)
                 _insert(cursor, rows, metadata_json)
-        recorded = [row[0] for row in rows]
-        if recorded:
-            _head_hint[connection.alias] = (recorded[-1].position, recorded[-1].hash)
+        recorded = _remember(rows)
         projections.apply(recorded)
     return recorded
+
+
+def _remember(rows: list[tuple[RecordedEvent, str]]) -> list[RecordedEvent]:
+    recorded = [row[0] for row in rows]
+    if recorded:
+        _head_hint[connection.alias] = (recorded[-1].position, recorded[-1].hash)
+    return recorded
+
+
+def _commits_alone(rows: list[tuple[RecordedEvent, str]]) -> bool:
+    """Tell whether the append is its own whole transaction: PostgreSQL, no surrounding atomic block,
+    one INSERT, and no projection handling any of its types (so nothing else must join the transaction)."""
+    return (
+        connection.vendor == "postgresql"
+        and connection.get_autocommit()  # connects if needed
+        and not connection.in_atomic_block
+        and len(rows) <= _INSERT_CHUNK
+        and not projections.interested({row[0].type for row in rows})
+    )
+
+
+def _insert_and_commit(
+    rows: list[tuple[RecordedEvent, str]], metadata_json: str, guard: tuple[tuple[int, str], dict[str, int]]
+) -> bool:
+    """Pipeline the lock and the guarded INSERT as one implicit transaction: one round trip, commit included.
+
+    Return whether the rows were written; False means the guard did not hold and nothing was written.
+    """
+    select, params = _rows_select(rows, metadata_json)
+    insert, params = _guarded_insert(select, params, *guard)
+    pg = connection.connection
+    control, cursor = _cursors(pg)
+    # On an error PostgreSQL rolls the implicit transaction back at the sync, lock included.
+    with connection.wrap_database_errors, pg.pipeline():
+        control.execute(_LOCK)
+        cursor.execute(insert, params)
+    return cursor.rowcount == len(rows)
+
+
+def _cursors(pg: Any) -> tuple[Any, Any]:
+    """Return two server-side-binding cursors on a psycopg connection, made once per connection."""
+    cached = _CURSORS.get(pg)
+    if cached is None:
+        import psycopg
+
+        cached = _CURSORS[pg] = (psycopg.Cursor(pg), psycopg.Cursor(pg))
+    return cached
 
 
 def _run(cursor: Any, statements: list[tuple[str, list[Any]]]) -> Any:
@@ -159,9 +217,7 @@ def _run(cursor: Any, statements: list[tuple[str, list[Any]]]) -> Any:
         for sql, params in statements:
             cursor.execute(sql, params)
         return cursor
-    import psycopg
-
-    server_cursor = psycopg.Cursor(connection.connection)
+    server_cursor = _cursors(connection.connection)[1]
     with connection.wrap_database_errors, connection.connection.pipeline():
         for sql, params in statements:
             server_cursor.execute(sql, params)
@@ -218,7 +274,7 @@ def _insert(
     """Insert rows in chunks; with a guard, send the lock first and insert only if the guard holds."""
     for start in range(0, len(rows), _INSERT_CHUNK):
         chunk = rows[start : start + _INSERT_CHUNK]
-        select, params = (_pg_rows if connection.vendor == "postgresql" else _values_rows)(chunk, metadata_json)
+        select, params = _rows_select(chunk, metadata_json)
         if guard is not None and start == 0:
             if not _insert_guarded(cursor, select, params, *guard, expected_rows=len(chunk)):
                 return False
@@ -227,33 +283,55 @@ def _insert(
     return True
 
 
-def _pg_rows(chunk: list[tuple[RecordedEvent, str]], metadata_json: str) -> tuple[str, list[Any]]:
+_ARRAYS_FROM = 8  # rows; fewer go as a VALUES list, whose typed parameters cost PostgreSQL less than unnest
+
+
+def _rows_select(chunk: list[tuple[RecordedEvent, str]], metadata_json: str) -> tuple[str, list[Any]]:
+    """Return a SELECT producing the rows to insert, in the cheapest form for their number and the database."""
+    postgresql = connection.vendor == "postgresql"
+    if postgresql and len(chunk) >= _ARRAYS_FROM:
+        return _array_rows(chunk, metadata_json)
+    return _values_rows(chunk, metadata_json, typed=postgresql)
+
+
+def _array_rows(chunk: list[tuple[RecordedEvent, str]], metadata_json: str) -> tuple[str, list[Any]]:
     """Return a SELECT of the rows as one array per column: a short statement whatever the row count
-    (psycopg caches its parse; a multi-row VALUES list would be re-parsed on every append)."""
+    (psycopg prepares it once; a long VALUES list would be a new statement for every row count)."""
     first = chunk[0][0]
-    columns: list[list[Any]] = [[], [], [], [], [], [], []]
-    for event, data_json in chunk:
-        for column, value in zip(columns, (event.position, event.stream_id, event.stream_version, event.type,
-                                           event.schema_version, data_json, event.hash), strict=True):
-            column.append(value)
-    select = ("SELECT p, s, v, t, sv, d::jsonb, %s::jsonb, %s, h FROM unnest(%s::bigint[], %s::text[], %s::int[], "
-              "%s::text[], %s::int[], %s::text[], %s::text[]) AS u(p, s, v, t, sv, d, h)")
+    events = [event for event, _ in chunk]
+    columns = [[e.position for e in events], [e.stream_id for e in events], [e.stream_version for e in events],
+               [e.type for e in events], [e.schema_version for e in events], [data for _, data in chunk],
+               [e.hash for e in events]]
+    # The arrays travel in binary (%b): psycopg's text form escapes every element with a regex.
+    select = ("SELECT p, s, v, t, sv, d::jsonb, %s::jsonb, %s, h FROM unnest(%b::bigint[], %b::text[], %b::int[], "
+              "%b::text[], %b::int[], %b::text[], %b::text[]) AS u(p, s, v, t, sv, d, h)")
     return select, [metadata_json, connection.ops.adapt_datetimefield_value(first.recorded_at), *columns]
 
 
-def _values_rows(chunk: list[tuple[RecordedEvent, str]], metadata_json: str) -> tuple[str, list[Any]]:
-    """Return a SELECT of the rows as a multi-row VALUES list (SQLite has no arrays)."""
+_VALUES_ROW = {
+    False: "(%s, %s, %s, %s, %s, %s, %s, %s, %s)",  # SQLite takes the values as they come
+    True: "(%s::bigint, %s, %s::int, %s, %s::int, %s::jsonb, %s::jsonb, %s::timestamptz, %s)",
+}
+
+
+def _values_rows(chunk: list[tuple[RecordedEvent, str]], metadata_json: str, *, typed: bool) -> tuple[str, list[Any]]:
+    """Return a SELECT of the rows as a multi-row VALUES list (typed for PostgreSQL, whose VALUES need casts)."""
     params: list[Any] = []
     for event, data_json in chunk:
         params += [event.position, event.stream_id, event.stream_version, event.type, event.schema_version,
                    data_json, metadata_json, connection.ops.adapt_datetimefield_value(event.recorded_at), event.hash]
-    return "SELECT * FROM (VALUES " + ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk)) + ")", params
+    return "SELECT * FROM (VALUES " + ", ".join([_VALUES_ROW[typed]] * len(chunk)) + ") AS r", params
 
 
 def _insert_guarded(
     cursor: Any, select: str, params: list[Any], head: tuple[int, str], versions: dict[str, int], *, expected_rows: int
 ) -> bool:
     """Send the lock and an INSERT that writes only if `head` is the head and streams are at `versions`."""
+    return _run(cursor, _locked(_guarded_insert(select, params, head, versions))).rowcount == expected_rows
+
+
+def _guarded_insert(select: str, params: list[Any], head: tuple[int, str], versions: dict[str, int]) -> tuple[str, list[Any]]:
+    """Return an INSERT of `select` that writes only if `head` is the head and streams are at `versions`."""
     # Evaluated after the lock is granted (a statement's snapshot is taken when it starts).
     conditions = [f"EXISTS (SELECT 1 FROM ({_HEAD}) h WHERE h.position = %s AND h.hash = %s)"]
     guard_params: list[Any] = [head[0], head[1]]
@@ -262,16 +340,23 @@ def _insert_guarded(
         guard_params += [stream_id, version]
     insert = (f"INSERT INTO lineage_event ({_COLUMNS}) SELECT * FROM ({select}) AS r "
               f"WHERE {' AND '.join(conditions)}")
-    return _run(cursor, _locked((insert, params + guard_params))).rowcount == expected_rows
+    return insert, params + guard_params
 
 
 # --- reading -----------------------------------------------------------------------------------
 
-def _from_row(row: Sequence[Any]) -> RecordedEvent:
-    return RecordedEvent(
-        position=row[0], stream_id=row[1], stream_version=row[2], type=row[3], schema_version=row[4],
-        data=_json(row[5]), metadata=_json(row[6]), recorded_at=_aware(row[7]), hash=row[8],
-    )
+def _from_rows(rows: Sequence[Sequence[Any]]) -> list[RecordedEvent]:
+    """Decode rows in order. Events appended together share one metadata text: it is decoded once,
+    and those events share the dict, as they did when they were appended."""
+    events, last_text, last_metadata = [], None, None
+    for row in rows:
+        if row[6] != last_text:
+            last_text, last_metadata = row[6], _json(row[6])
+        events.append(RecordedEvent(
+            position=row[0], stream_id=row[1], stream_version=row[2], type=row[3], schema_version=row[4],
+            data=_json(row[5]), metadata=last_metadata, recorded_at=_aware(row[7]), hash=row[8],
+        ))
+    return events
 
 
 def _json(value: Any) -> Any:
@@ -293,9 +378,14 @@ def read_after(position: int = 0, *, limit: int | None = None, stream_id: str | 
     sql += " ORDER BY position"
     if limit is not None:
         sql, params = sql + " LIMIT %s", params + [limit]
+    if connection.vendor == "postgresql":
+        # Binary results: times arrive as integers, not text parsed with a regex (a tenth of a replay).
+        connection.ensure_connection()
+        with connection.wrap_database_errors:
+            return _from_rows(_cursors(connection.connection)[1].execute(sql, params, binary=True).fetchall())
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [_from_row(row) for row in cursor.fetchall()]
+        return _from_rows(cursor.fetchall())
 
 
 def load_stream(stream_id: str, *, up_to_position: int | None = None) -> list[RecordedEvent]:
@@ -305,7 +395,7 @@ def load_stream(stream_id: str, *, up_to_position: int | None = None) -> list[Re
         sql, params = sql + " AND position <= %s", params + [up_to_position]
     with connection.cursor() as cursor:
         cursor.execute(sql + " ORDER BY stream_version", params)
-        return [_from_row(row) for row in cursor.fetchall()]
+        return _from_rows(cursor.fetchall())
 
 
 def iter_all(*, after: int = 0, batch: int = 5000) -> Iterator[RecordedEvent]:

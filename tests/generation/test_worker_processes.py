@@ -165,8 +165,9 @@ def serve(media: Path, log: Path) -> subprocess.Popen:
 
 def test_a_worker_killed_mid_render_completes_the_job_after_a_restart(shared_media, admin_user, make_episode,
                                                                       tiny_model, tmp_path):
-    # given a slow diffusers shot whose job is queued (its in-process message died with the request)
-    episode = make_episode(tiny_model, shots=1, steps=80)
+    # given a slow diffusers shot whose job is queued (its in-process message died with the request);
+    # slow enough (about 6 s on a quick machine) to outlast the first progress write, due after 1 s
+    episode = make_episode(tiny_model, shots=1, size=256, steps=150)
     job = episode_render(actor=admin_user, episode_id=str(episode.id))
     references = sorted(p.name for p in (shared_media / "blobs" / "sha256").rglob("*") if p.is_file())
     first = serve(shared_media, tmp_path / "serve.log")
