@@ -46,20 +46,30 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 def role_of(user: Any, studio_id: Any) -> str | None:
     """Return the user's role in a studio, or None when not a member."""
+    if user is None or not getattr(user, "is_authenticated", False) or user.is_superuser:
+        return effective_role(user, None)
+    member = Membership.objects.filter(studio_id=studio_id, user_id=user.pk).values_list("role", flat=True).first()
+    return effective_role(user, member)
+
+
+def effective_role(user: Any, membership_role: str | None) -> str | None:
+    """Return the user's role given the role of their membership row (None if none), for callers that
+    read that row in a query of their own: superusers act as admins, anonymous users have no role."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    if user.is_superuser:
-        return Role.ADMIN
-    return Membership.objects.filter(studio_id=studio_id, user_id=user.pk).values_list("role", flat=True).first()
+    return Role.ADMIN if user.is_superuser else membership_role
 
 
 def authorize(user: Any, studio_id: Any, permission: str) -> str:
     """Return the user's role if it holds the permission; NotFound for non-members, else Forbidden."""
-    allowed = PERMISSIONS[permission]
-    role = role_of(user, studio_id)
+    return permit(role_of(user, studio_id), permission)
+
+
+def permit(role: str | None, permission: str) -> str:
+    """Return the role if it holds the permission; NotFound for no role (not a member), else Forbidden."""
     if role is None:
         raise NotFound("Not found.")
-    if role not in allowed:
+    if role not in PERMISSIONS[permission]:
         raise Forbidden(f"Your role ({role}) may not do this ({permission}).",
                         extra={"role": role, "permission": permission})
     return role

@@ -21,7 +21,6 @@ pipeline's sync: PostgreSQL runs the statements before a sync as one implicit tr
 from __future__ import annotations
 
 import json
-import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from config.database import server_cursor
 from lineage.eventlog import context, projections
 from lineage.eventlog.chain import GENESIS_HASH, chained_hash, stored_json, timestamp
 from lineage.eventlog.errors import ConcurrencyError
@@ -44,7 +44,6 @@ _HEAD = "SELECT position, hash FROM lineage_event ORDER BY position DESC LIMIT 1
 _INSERT_CHUNK = 500
 # The last (position, hash) this process saw, per database alias. Only a hint: see the module docstring.
 _head_hint: dict[str, tuple[int, str]] = {}
-_CURSORS: weakref.WeakKeyDictionary[Any, tuple[Any, Any]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -187,23 +186,12 @@ def _insert_and_commit(
     """
     select, params = _rows_select(rows, metadata_json)
     insert, params = _guarded_insert(select, params, *guard)
-    pg = connection.connection
-    control, cursor = _cursors(pg)
+    cursor = server_cursor()
     # On an error PostgreSQL rolls the implicit transaction back at the sync, lock included.
-    with connection.wrap_database_errors, pg.pipeline():
-        control.execute(_LOCK)
-        cursor.execute(insert, params)
+    with connection.wrap_database_errors, cursor.connection.pipeline():
+        cursor.execute(_LOCK)
+        cursor.execute(insert, params)  # the cursor keeps the last statement's result
     return cursor.rowcount == len(rows)
-
-
-def _cursors(pg: Any) -> tuple[Any, Any]:
-    """Return two server-side-binding cursors on a psycopg connection, made once per connection."""
-    cached = _CURSORS.get(pg)
-    if cached is None:
-        import psycopg
-
-        cached = _CURSORS[pg] = (psycopg.Cursor(pg), psycopg.Cursor(pg))
-    return cached
 
 
 def _run(cursor: Any, statements: list[tuple[str, list[Any]]]) -> Any:
@@ -217,11 +205,11 @@ def _run(cursor: Any, statements: list[tuple[str, list[Any]]]) -> Any:
         for sql, params in statements:
             cursor.execute(sql, params)
         return cursor
-    server_cursor = _cursors(connection.connection)[1]
-    with connection.wrap_database_errors, connection.connection.pipeline():
+    server = server_cursor()
+    with connection.wrap_database_errors, server.connection.pipeline():
         for sql, params in statements:
-            server_cursor.execute(sql, params)
-    return server_cursor
+            server.execute(sql, params)
+    return server
 
 
 def _locked(statement: tuple[str, list[Any]], *, lock: bool = True) -> list[tuple[str, list[Any]]]:
@@ -380,9 +368,8 @@ def read_after(position: int = 0, *, limit: int | None = None, stream_id: str | 
         sql, params = sql + " LIMIT %s", params + [limit]
     if connection.vendor == "postgresql":
         # Binary results: times arrive as integers, not text parsed with a regex (a tenth of a replay).
-        connection.ensure_connection()
         with connection.wrap_database_errors:
-            return _from_rows(_cursors(connection.connection)[1].execute(sql, params, binary=True).fetchall())
+            return _from_rows(server_cursor().execute(sql, params, binary=True).fetchall())
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return _from_rows(cursor.fetchall())

@@ -15,12 +15,14 @@ from typing import Any
 from django.db import connection
 
 from assets.models import Asset
+from config.database import fetch_pipelined
 from config.errors import InvalidInput, NotFound
 from episodes.models import CastPin, Episode
 from lineage.impact.depgraph import DependencyGraph, VersionKey, dependency_graph
 from lineage.impact.errors import NoTargetVersion
 from lineage.models import DependencyStamp
-from studios.access import VIEW, authorize
+from studios.access import VIEW, effective_role, permit
+from studios.models import Membership
 
 PINNED = "pinned"
 _ORDER = connection.ops.quote_name("order")
@@ -30,25 +32,32 @@ Reached = dict[VersionKey, tuple[VersionKey | None, str]]
 
 def impact_analyze(*, user: Any, asset_id: Any, version: int | None = None) -> dict[str, Any]:
     """Return the shots and episodes affected by moving an asset to `version` (default: its approved one)."""
-    asset = asset_row(asset_id)
-    authorize(user, asset["studio_id"], VIEW)
+    asset = asset_row(asset_id, member=user, version=version)
+    permit(effective_role(user, asset["role"]), VIEW)
     return impact_compute(asset=asset, version=version)
 
 
-def asset_row(asset_id: Any) -> dict[str, Any]:
-    """Return the asset's studio, name, versions and dependency stamp in one query (NotFound if unknown)."""
+def asset_row(asset_id: Any, *, member: Any = None, version: int | None = None) -> dict[str, Any]:
+    """Return the asset's studio, name, versions and dependency stamp (NotFound if unknown), in one query
+    that also reads `member`'s role in the studio and the current pins of the asset's versions older
+    than `version` (default: the approved one) with their episodes: the whole of a direct-only impact.
+    """
     try:
         pk = uuid.UUID(str(asset_id))
     except ValueError:
         raise NotFound("Not found.") from None
-    sql = (f"SELECT a.id{_TEXT}, a.studio_id{_TEXT}, a.name, a.kind, a.approved_version, a.latest_version, d.hash "
-           f"FROM {Asset._meta.db_table} a LEFT JOIN {DependencyStamp._meta.db_table} d ON d.studio_id = a.studio_id "
-           "WHERE a.id = %s")
-    rows = _fetch(sql, [_db_uuid(pk)])
-    if not rows:
+    # Anything that cannot be a version number is left to impact_compute to refuse, after the lookup.
+    below = version if type(version) is int and 1 <= version < 2**31 else None
+    found, direct = fetch_pipelined([(_ASSET_SQL, [getattr(member, "pk", None), _db_uuid(pk)]),
+                                     (_DIRECT_PINS_SQL, [_db_uuid(pk), below, _db_uuid(pk)])])
+    if not found:
         raise NotFound("Not found.")
-    keys = ("id", "studio_id", "name", "kind", "approved_version", "latest_version", "stamp")
-    return {**dict(zip(keys, rows[0], strict=True)), "id": _dashed(rows[0][0]), "studio_id": _dashed(rows[0][1])}
+    keys = ("id", "studio_id", "name", "kind", "approved_version", "latest_version", "stamp", "role")
+    asset = {**dict(zip(keys, found[0], strict=True)), "id": _dashed(found[0][0]), "studio_id": _dashed(found[0][1])}
+    # The pins read alongside answer the direct case for this target; impact_compute checks it is its own.
+    asset["pins_below"] = below if below is not None else asset["approved_version"]
+    asset["pins"] = _pin_rows(direct)
+    return asset
 
 
 def impact_compute(*, asset: dict[str, Any], version: int | None = None) -> dict[str, Any]:
@@ -56,9 +65,7 @@ def impact_compute(*, asset: dict[str, Any], version: int | None = None) -> dict
     target = _target(asset, version)
     asset_id, studio_id = str(asset["id"]), str(asset["studio_id"])
     reached = walk_dependents(dependency_graph(studio_id, asset["stamp"]), asset_id, target)
-    shots, episodes = _affected_shots(asset_id, target, reached)
-    rank = {e["episode"]: index for index, e in enumerate(episodes)}
-    shots.sort(key=lambda s: (rank[s["episode"]], s["order"], s["shot"]))
+    shots, episodes = _affected_shots(asset, target, reached)
     return {"asset": asset_id, "name": asset["name"], "kind": asset["kind"], "target_version": target,
             "approved_version": asset["approved_version"], "latest_version": asset["latest_version"],
             "shots": shots, "episodes": episodes}
@@ -107,72 +114,85 @@ def via_path(reached: Reached, pinned: VersionKey) -> list[dict[str, Any]]:
     return steps
 
 
-def _affected_shots(asset_id: str, target: int, reached: Reached) -> tuple[list[dict], list[dict]]:
+def _affected_shots(asset: dict[str, Any], target: int, reached: Reached) -> tuple[list[dict], list[dict]]:
+    """Return the affected shots (in episode and shot order) and their episodes, each shot with its
+    shortest path to an older version of the asset."""
     by_asset: dict[str, list[int]] = defaultdict(list)
     for (dep_asset, dep_version), (parent, _relation) in reached.items():
         if parent is not None:
             by_asset[dep_asset].append(dep_version)
+    direct = asset.get("pins") if asset.get("pins_below") == target else None
+    if direct is None:
+        direct = _pins([("p.asset_id = %s AND p.version < %s", [_db_uuid(asset["id"]), target])])
+    conditions = [(f"p.asset_id = %s AND p.version IN ({', '.join(['%s'] * len(versions))})",
+                   [_db_uuid(dep_asset), *sorted(versions)]) for dep_asset, versions in sorted(by_asset.items())]
     paths: dict[VersionKey, tuple[tuple[Any, ...], list[dict[str, Any]]]] = {}
-    best: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
-    for row in _current_pins(asset_id, target, by_asset):
+    best: dict[str, tuple[tuple[Any, ...], list[dict[str, Any]], tuple[Any, ...]]] = {}
+    for row in direct + (_pins(conditions) if conditions else []):  # each list in episode and shot order
         key = (row[2], row[3])
-        if key not in paths:  # one path per pinned version, however many shots pin it
+        path = paths.get(key)
+        if path is None:  # one path per pinned version, however many shots pin it
             via = via_path(reached, key)
-            paths[key] = ((len(via), via[-1]["version"], [(s["asset"], s["version"]) for s in via]), via)
+            path = paths[key] = ((len(via), via[-1]["version"], [(s["asset"], s["version"]) for s in via]), via)
         shot = row[0].rpartition(":")[0]
-        if shot not in best or paths[key][0] < best[shot][0]:
-            best[shot] = (paths[key][0], row)
+        known = best.get(shot)
+        if known is None or path[0] < known[0]:
+            best[shot] = (path[0], path[1], row)
+    episodes: dict[str, dict[str, Any]] = {}
     shots = []
-    for shot, (_rank, (revision_id, episode, asset, version, role, order)) in best.items():
-        via = paths[(asset, version)][1]
-        shots.append({"shot": shot, "episode": episode, "revision": int(revision_id.rpartition(":")[2]),
+    for shot, (_rank, via, (revision_id, episode, _asset, _version, role, order, *about)) in best.items():
+        shots.append({"shot": shot, "episode": episode, "revision": int(revision_id[len(shot) + 1:]),
                       "order": order, "pinned_version": via[-1]["version"], "role": role, "via": via})
-    return shots, _episodes(shots)
+        if episode in episodes:
+            episodes[episode]["shots"] += 1
+        else:
+            series, number, title = about
+            episodes[episode] = {"episode": episode, "series": series, "number": number, "title": title, "shots": 1}
+    if not conditions:  # one ordered list of rows: shots and episodes came out in order
+        return shots, list(episodes.values())
+    ordered = sorted(episodes.values(), key=lambda e: (e["series"], e["number"]))
+    rank = {e["episode"]: index for index, e in enumerate(ordered)}
+    shots.sort(key=lambda s: (rank[s["episode"]], s["order"], s["shot"]))
+    return shots, ordered
 
 
-def _current_pins(asset_id: str, target: int, by_asset: dict[str, list[int]]) -> list[tuple[Any, ...]]:
-    """Return (revision id, episode, asset, version, role, order) of the current pins, in one query.
+# The asset, its studio's dependency stamp and the member's role.
+_ASSET_SQL = (
+    f"SELECT a.id{_TEXT}, a.studio_id{_TEXT}, a.name, a.kind, a.approved_version, a.latest_version, d.hash, m.role "
+    f"FROM {Asset._meta.db_table} a "
+    f"LEFT JOIN {DependencyStamp._meta.db_table} d ON d.studio_id = a.studio_id "
+    f"LEFT JOIN {Membership._meta.db_table} m ON m.studio_id = a.studio_id AND m.user_id = %s "
+    "WHERE a.id = %s"
+)
 
-    Hand-written SQL: one indexed range per asset on CastPin(asset, current, version), ids read as
-    text so no UUID objects are built per row.
-    """
-    conditions, params = ["(asset_id = %s AND version < %s)"], [_db_uuid(asset_id), target]
-    for dep_asset, versions in sorted(by_asset.items()):
-        conditions.append(f"(asset_id = %s AND version IN ({', '.join(['%s'] * len(versions))}))")
-        params += [_db_uuid(dep_asset), *sorted(versions)]
-    sql = (f"SELECT shot_revision_id, episode_id{_TEXT}, asset_id{_TEXT}, version, role, {_ORDER} "
-           f"FROM {CastPin._meta.db_table} WHERE current AND ({' OR '.join(conditions)})")
-    rows = _fetch(sql, params)
+
+def _pins_sql(condition: str) -> str:
+    """Return a query of current pins as (revision id, episode, asset, version, role, order, series,
+    episode number, episode title) in episode and shot order, ids as text so no UUID objects are built."""
+    return (f"SELECT p.shot_revision_id, p.episode_id{_TEXT}, p.asset_id{_TEXT}, p.version, p.role, p.{_ORDER}, "
+            f"e.series_id{_TEXT}, e.number, e.title FROM {CastPin._meta.db_table} p "
+            f"JOIN {Episode._meta.db_table} e ON e.id = p.episode_id WHERE p.current AND ({condition}) "
+            f"ORDER BY e.series_id, e.number, p.{_ORDER}, p.shot_revision_id")
+
+
+# The current pins of the asset's versions below a target (default: its approved version).
+_DIRECT_PINS_SQL = _pins_sql("p.asset_id = %s AND p.version < "
+                             f"COALESCE(%s, (SELECT approved_version FROM {Asset._meta.db_table} WHERE id = %s))")
+
+
+def _pins(conditions: list[tuple[str, list[Any]]]) -> list[tuple[Any, ...]]:
+    """Return the current pins matching any condition, in one query over the CastPin(asset, current,
+    version) index."""
+    params = [param for _sql, values in conditions for param in values]
+    sql = _pins_sql(" OR ".join(f"({sql})" for sql, _values in conditions))
+    return _pin_rows(fetch_pipelined([(sql, params)])[0])
+
+
+def _pin_rows(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     if connection.vendor == "postgresql":
         return rows
-    return [(r[0], _dashed(r[1]), _dashed(r[2]), *r[3:]) for r in rows]  # SQLite keeps UUIDs as 32 hex digits
-
-
-def _episodes(shots: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    counts: dict[str, int] = defaultdict(int)
-    for shot in shots:
-        counts[shot["episode"]] += 1
-    if not counts:
-        return []
-    table = Episode._meta.db_table
-    if connection.vendor == "postgresql":  # one array parameter: no per-id adaptation or query splitting
-        rows = _fetch(f"SELECT id::text, series_id::text, number, title FROM {table} WHERE id = ANY(%s::uuid[])",
-                      [list(counts)])
-    else:
-        marks = ", ".join(["%s"] * len(counts))
-        rows = _fetch(f"SELECT id, series_id, number, title FROM {table} WHERE id IN ({marks})",
-                      [_db_uuid(pk) for pk in counts])
-    episodes = [{"episode": _dashed(pk), "series": _dashed(series), "number": number, "title": title}
-                for pk, series, number, title in rows]
-    for episode in episodes:
-        episode["shots"] = counts[episode["episode"]]
-    return sorted(episodes, key=lambda e: (e["series"], e["number"]))
-
-
-def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    # SQLite keeps UUIDs as 32 hex digits.
+    return [(row[0], _dashed(row[1]), _dashed(row[2]), *row[3:6], _dashed(row[6]), *row[7:]) for row in rows]
 
 
 def _db_uuid(value: str) -> Any:

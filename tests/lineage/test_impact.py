@@ -127,10 +127,12 @@ def test_impact_refuses_unknown_versions_and_hides_other_studios(
     outsider = client_for(make_user("olga"))
     # when
     too_far = api.get(f"/api/lineage/impact/?asset={coat.id}&version=5")
+    huge = api.get(f"/api/lineage/impact/?asset={coat.id}&version={2**70}")  # wider than any SQL integer
     hidden = outsider.get(f"/api/lineage/impact/?asset={coat.id}")
     # then
     assert too_far.status_code == 400
     assert too_far.json()["extra"]["fields"] == {"version": ["From 1 to 1."]}
+    assert huge.status_code == 400
     assert hidden.status_code == 404
     assert api.get("/api/lineage/impact/?asset=not-a-uuid").status_code == 400
 
