@@ -31,7 +31,7 @@ from assets.models import Asset, AssetVersion, Blob, BlobGrant
 from assets.schemas import validate_attributes
 from config.errors import InvalidInput, NotFound
 from lineage import eventlog
-from lineage.eventlog import ConcurrencyError
+from lineage.eventlog import ConcurrencyError, StreamWrite
 from studios.access import authorize
 
 MAX_NOTE = 5000
@@ -183,21 +183,34 @@ def blob_store(*, actor: Any, studio_id: str, data: bytes | IO[bytes], filename:
     """
     studio_id = str(studio_id)
     authorize(actor, studio_id, "blob.upload")
+    sha, writes, existed = blob_prepare(studio_id=studio_id, data=data)
+    if writes:
+        eventlog.append_streams(writes, actor=actor, studio_id=studio_id)
+    blob = Blob.objects.get(pk=sha)
+    blob.created = not existed  # the API answers 201 for new bytes, 200 for bytes already stored
+    return blob
+
+
+def blob_prepare(*, studio_id: str, data: bytes | IO[bytes]) -> tuple[str, list[StreamWrite], bool]:
+    """Validate and store an image's bytes (and thumbnail) under its SHA-256, without recording it.
+
+    Return the SHA-256, the BlobStored write to append (none when the studio already holds these
+    bytes) and whether the bytes were stored before. For callers that append the blob together with
+    what it belongs to (a render), in one transaction; they must have authorized the studio's upload.
+    Files come first: a blob the log names always exists, and bytes stored by an append that then
+    failed are harmless (content-addressed, written once).
+    """
     content = _read_limited(data)
     sha = hashlib.sha256(content).hexdigest()
-    existing = Blob.objects.filter(pk=sha).first()
-    if existing is not None and BlobGrant.objects.filter(pk=f"{studio_id}:{sha}").exists():
-        existing.created = False  # these exact bytes were validated when first stored
-        return existing
+    existed = Blob.objects.filter(pk=sha).exists()
+    if existed and BlobGrant.objects.filter(pk=f"{studio_id}:{sha}").exists():
+        return sha, [], True  # these exact bytes were validated when first stored
     info = image_inspect(content)
     storage_put(blob_key(sha), content)
     storage_put(thumbnail_key(sha), image_thumbnail(content))
     event = BlobStored(studio_id=studio_id, sha256=sha, content_type=info.content_type, width=info.width,
                        height=info.height, size=len(content))
-    eventlog.append(blob_stream(sha), [event], expected_version=None, actor=actor, studio_id=studio_id)
-    blob = Blob.objects.get(pk=sha)
-    blob.created = existing is None  # the API answers 201 for new bytes, 200 for bytes already stored
-    return blob
+    return sha, [StreamWrite(blob_stream(sha), [event], expected_version=None)], existed
 
 
 def _read_limited(data: bytes | IO[bytes]) -> bytes:

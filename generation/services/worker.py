@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assets.services import blob_store
+from assets.services import blob_prepare
 from config.errors import DomainError
 from generation.backends import RenderCancelled
 from generation.canonical import sha256_hex
@@ -121,7 +121,7 @@ def _start(job_id: str, index: int) -> _State | None:
 def _render(state: _State) -> None:
     job, item = state.job, state.item
     if Render.objects.filter(manifest_hash=item.manifest_hash).exists():
-        _record(str(job.id), item.index, _reuse_or_record(None, None), state)
+        _record(str(job.id), item.index, _reuse_or_record(None), state)
         return
     manifest = item.manifest
     backend = manifest_backend(manifest, _model(manifest["model"]["id"]))
@@ -131,10 +131,10 @@ def _render(state: _State) -> None:
         raise PermanentRenderError(f"this worker cannot render the manifest as recorded; it differs in: {keys}")
     png = render_png(manifest, item.manifest_hash, backend, cancelled=_cancelled(str(job.id)),
                      progress=_progress(str(job.id), item.index))
-    _record(str(job.id), item.index, _reuse_or_record(png, _requester(job)), state)
+    _record(str(job.id), item.index, _reuse_or_record(png), state, actor=_requester(job))
 
 
-def _reuse_or_record(png: bytes | None, actor: Any) -> Callable[[_State, int], list[StreamWrite]]:
+def _reuse_or_record(png: bytes | None) -> Callable[[_State, int], list[StreamWrite]]:
     """Return a builder that records this render, or reuses the manifest's render if one exists."""
     render_id = str(uuid.uuid4())
 
@@ -151,22 +151,28 @@ def _reuse_or_record(png: bytes | None, actor: Any) -> Callable[[_State, int], l
         finish = _finish(job, item, JobStatus.SUCCEEDED)
         writes = [StreamWrite(job_stream(str(job.id)), [done, *finish], state.version)]
         if existing is None:
-            blob = _store(png, actor, str(job.studio_id))
+            blob, blob_writes = _store(png, str(job.studio_id))
             render = RenderSucceeded(render_id=render_id, job_id=str(job.id), index=item.index,
                                      studio_id=str(job.studio_id), shot_id=item.shot_id,
                                      shot_revision=item.shot_revision, manifest_hash=item.manifest_hash,
                                      manifest=item.manifest, image_sha256=blob)
-            writes.insert(0, StreamWrite(render_stream(item.manifest_hash), [render], 0))
+            writes[:0] = [*blob_writes, StreamWrite(render_stream(item.manifest_hash), [render], 0)]
         return writes
 
     return build
 
 
-def _store(png: bytes | None, actor: Any, studio_id: str) -> str:
+def _store(png: bytes | None, studio_id: str) -> tuple[str, list[StreamWrite]]:
+    """Store the PNG's bytes; return its SHA-256 and the BlobStored write to append with the render.
+
+    No upload permission is checked here: the job's requester was authorized to render when the job
+    was queued, and the worker stores the output on that request's behalf.
+    """
     try:
-        return blob_store(actor=actor, studio_id=studio_id, data=png, filename="render.png").sha256
+        sha, writes, _existed = blob_prepare(studio_id=studio_id, data=png)
     except DomainError as error:
         raise PermanentRenderError(f"the render cannot be stored: {error.message}") from None
+    return sha, writes
 
 
 def _reproduce(state: _State) -> None:
@@ -191,15 +197,18 @@ def _reproduce(state: _State) -> None:
 
 
 def _record(job_id: str, index: int, build: Callable[[_State, int], list[StreamWrite]],
-            known: _State | None = None) -> bool:
-    """Append what `build` returns against fresh state, retrying on conflicts; False if the item finished."""
+            known: _State | None = None, actor: Any = None) -> bool:
+    """Append what `build` returns against fresh state, retrying on conflicts; False if the item finished.
+
+    `build` writes nothing to the database (at most blob files): everything it decides is recorded
+    by the one atomic append, whose expected job-stream version refuses a decision made on stale state.
+    """
     for conflicts in range(MAX_ATTEMPTS):
         state = _fresh(job_id, index, known if conflicts == 0 else None)
         if state.finished():
             return False
         try:
-            with transaction.atomic():
-                eventlog.append_streams(build(state, conflicts), studio_id=str(state.job.studio_id))
+            eventlog.append_streams(build(state, conflicts), actor=actor, studio_id=str(state.job.studio_id))
             return True
         except ConcurrencyError:
             continue  # another worker or a cancellation got there first: decide again on fresh state
@@ -222,8 +231,7 @@ def _state(job_id: str, index: int) -> _State:
 
 def _finish(job: Job, item: JobItem, outcome: str, comparison: ReproductionCompared | None = None) -> list[Any]:
     """Return [JobFinished] when this item is the job's last unfinished one."""
-    statuses = JobItem.objects.filter(job_id=job.id).exclude(pk=item.pk).values_list("status", flat=True)
-    if any(status not in TERMINAL_JOB_STATUSES for status in statuses):
+    if job.done < job.total - 1:  # `done` counts the items already finished, at the state's version
         return []
     others = list(JobItem.objects.filter(job_id=job.id).exclude(pk=item.pk).defer("manifest"))
     failed = outcome == JobStatus.FAILED or any(other.status == JobStatus.FAILED for other in others)
@@ -269,7 +277,9 @@ def _requester(job: Job) -> Any:
 
 def _cancelled(job_id: str) -> Callable[[], bool]:
     """Return a cheap check (one query per CANCEL_CHECK_SECONDS at most) of whether the job was cancelled."""
-    return Throttled(lambda: Job.objects.filter(pk=job_id, status=JobStatus.CANCELLED).exists(), CANCEL_CHECK_SECONDS)
+    # The job was read as running just before the render started: the first check can wait.
+    return Throttled(lambda: Job.objects.filter(pk=job_id, status=JobStatus.CANCELLED).exists(), CANCEL_CHECK_SECONDS,
+                     first_after=CANCEL_CHECK_SECONDS)
 
 
 def _progress(job_id: str, index: int) -> Callable[[int, int], None]:
