@@ -17,7 +17,7 @@ import time
 from types import ModuleType
 
 import bench
-from bench.harness import bench_database
+from bench.harness import bench_database, fresh_database
 
 _NOT_BENCHMARKS = {"harness", "__main__"}
 
@@ -50,11 +50,15 @@ def main() -> None:
             server = cursor.fetchone()[0]
         print(f"Command: DATABASE_URL=postgres://… python -m bench {' '.join(names)}".rstrip())
         print(f"PostgreSQL {server}, Python {platform.python_version()}, {platform.machine()}\n")
+        first = True
         for name in names:
             module = importlib.import_module(f"bench.{name}")
             if not is_benchmark(module):
                 print(f"(bench/{name}.py is a stand-alone script, not run here: python bench/{name}.py)\n")
                 continue
+            if not first:
+                fresh_database()  # each benchmark starts from an empty, migrated database
+            first = False
             print(module.run(url).markdown(), end="\n\n", flush=True)
     print(f"(all benchmarks took {time.perf_counter() - started:.0f}s)")
 

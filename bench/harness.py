@@ -75,9 +75,7 @@ def bench_database() -> Iterator[str]:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("The benchmarks need DATABASE_URL=postgres://… (they create and drop their own database).")
-    with psycopg.connect(admin_dsn(url), autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+    _recreate(url)
     bench_url = _server_url(url, BENCH_DATABASE)
     os.environ["DATABASE_URL"] = bench_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -95,6 +93,23 @@ def bench_database() -> Iterator[str]:
         _close_django()
         with psycopg.connect(admin_dsn(url), autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+
+
+def fresh_database() -> None:
+    """Empty the bench database between benchmarks: drop it, create it again and migrate it."""
+    from django.core.management import call_command
+
+    _close_django()
+    _recreate(os.environ["DATABASE_URL"])
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def _recreate(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_dsn(url), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
 
 
 def _close_django() -> None:

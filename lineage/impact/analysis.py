@@ -2,14 +2,15 @@
 
 A shot is affected when one of its current pins is an older version of the asset (direct), or a
 version that contains one through components, or derives from one through a variant chain, at
-any depth and in any mix. The walk runs over the studio's in-memory dependency graph; the only
-pin query is one indexed lookup on CastPin(asset, current, version) per asset reached.
+any depth and in any mix. The walk runs over the studio's in-memory dependency graph. The pins are
+indexed lookups on CastPin(asset, current, version): the direct ones are read in the same round
+trip as the asset, those of the versions reached through components or variants in one more query.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from django.db import connection
@@ -38,8 +39,8 @@ def impact_analyze(*, user: Any, asset_id: Any, version: int | None = None) -> d
 
 
 def asset_row(asset_id: Any, *, member: Any = None, version: int | None = None) -> dict[str, Any]:
-    """Return the asset's studio, name, versions and dependency stamp (NotFound if unknown), in one query
-    that also reads `member`'s role in the studio and the current pins of the asset's versions older
+    """Return the asset's studio, name, versions and dependency stamp (NotFound if unknown), read in one
+    round trip with `member`'s role in the studio and the current pins of the asset's versions older
     than `version` (default: the approved one) with their episodes: the whole of a direct-only impact.
     """
     try:
@@ -48,15 +49,15 @@ def asset_row(asset_id: Any, *, member: Any = None, version: int | None = None) 
         raise NotFound("Not found.") from None
     # Anything that cannot be a version number is left to impact_compute to refuse, after the lookup.
     below = version if type(version) is int and 1 <= version < 2**31 else None
-    found, direct = fetch_pipelined([(_ASSET_SQL, [getattr(member, "pk", None), _db_uuid(pk)]),
-                                     (_DIRECT_PINS_SQL, [_db_uuid(pk), below, _db_uuid(pk)])])
+    found, pins = fetch_pipelined([(_ASSET_SQL, [getattr(member, "pk", None), _db_uuid(pk)]),
+                                   (_pins_sql(_DIRECT), [_db_uuid(pk), below, _db_uuid(pk)])])
     if not found:
         raise NotFound("Not found.")
     keys = ("id", "studio_id", "name", "kind", "approved_version", "latest_version", "stamp", "role")
     asset = {**dict(zip(keys, found[0], strict=True)), "id": _dashed(found[0][0]), "studio_id": _dashed(found[0][1])}
     # The pins read alongside answer the direct case for this target; impact_compute checks it is its own.
     asset["pins_below"] = below if below is not None else asset["approved_version"]
-    asset["pins"] = _pin_rows(direct)
+    asset["pins"] = _pin_rows(pins)
     return asset
 
 
@@ -126,34 +127,30 @@ def _affected_shots(asset: dict[str, Any], target: int, reached: Reached) -> tup
         direct = _pins([("p.asset_id = %s AND p.version < %s", [_db_uuid(asset["id"]), target])])
     conditions = [(f"p.asset_id = %s AND p.version IN ({', '.join(['%s'] * len(versions))})",
                    [_db_uuid(dep_asset), *sorted(versions)]) for dep_asset, versions in sorted(by_asset.items())]
+    rows = direct + (_pins(conditions) if conditions else [])
+    about = _episodes_about({row[1] for row in rows})
     paths: dict[VersionKey, tuple[tuple[Any, ...], list[dict[str, Any]]]] = {}
-    best: dict[str, tuple[tuple[Any, ...], list[dict[str, Any]], tuple[Any, ...]]] = {}
-    for row in direct + (_pins(conditions) if conditions else []):  # each list in episode and shot order
+    best: dict[str, tuple[tuple[tuple[Any, ...], list[dict[str, Any]]], tuple[Any, ...], str]] = {}
+    for row in rows:
         key = (row[2], row[3])
         path = paths.get(key)
         if path is None:  # one path per pinned version, however many shots pin it
             via = via_path(reached, key)
             path = paths[key] = ((len(via), via[-1]["version"], [(s["asset"], s["version"]) for s in via]), via)
-        shot = row[0].rpartition(":")[0]
+        shot, _, number = row[0].rpartition(":")
         known = best.get(shot)
-        if known is None or path[0] < known[0]:
-            best[shot] = (path[0], path[1], row)
-    episodes: dict[str, dict[str, Any]] = {}
-    shots = []
-    for shot, (_rank, via, (revision_id, episode, _asset, _version, role, order, *about)) in best.items():
-        shots.append({"shot": shot, "episode": episode, "revision": int(revision_id[len(shot) + 1:]),
-                      "order": order, "pinned_version": via[-1]["version"], "role": role, "via": via})
-        if episode in episodes:
-            episodes[episode]["shots"] += 1
-        else:
-            series, number, title = about
-            episodes[episode] = {"episode": episode, "series": series, "number": number, "title": title, "shots": 1}
-    if not conditions:  # one ordered list of rows: shots and episodes came out in order
-        return shots, list(episodes.values())
-    ordered = sorted(episodes.values(), key=lambda e: (e["series"], e["number"]))
-    rank = {e["episode"]: index for index, e in enumerate(ordered)}
-    shots.sort(key=lambda s: (rank[s["episode"]], s["order"], s["shot"]))
-    return shots, ordered
+        if known is None or path[0] < known[0][0]:
+            best[shot] = (path, row, number)
+    # Sorted as plain tuples (series, episode number, shot order, shot): no key function per shot.
+    ordered = sorted((*about[row[1]][:2], row[5], shot, row, path[1], number)
+                     for shot, (path, row, number) in best.items())
+    shots = [{"shot": shot, "episode": row[1], "revision": int(number), "order": row[5],
+              "pinned_version": via[-1]["version"], "role": row[4], "via": via}
+             for _series, _number, _order, shot, row, via, number in ordered]
+    counts = Counter(shot["episode"] for shot in shots)
+    episodes = [{"episode": episode, "series": about[episode][0], "number": about[episode][1],
+                 "title": about[episode][2], "shots": count} for episode, count in counts.items()]
+    return shots, episodes  # episodes in the shots' order: by series, then number
 
 
 # The asset, its studio's dependency stamp and the member's role.
@@ -166,33 +163,54 @@ _ASSET_SQL = (
 )
 
 
+# Which pins impact reads: the current pins of the asset's versions below a target (default: approved).
+_DIRECT = f"p.asset_id = %s AND p.version < COALESCE(%s, (SELECT approved_version FROM {Asset._meta.db_table} WHERE id = %s))"
+_PINS = CastPin._meta.db_table
+
+
 def _pins_sql(condition: str) -> str:
-    """Return a query of current pins as (revision id, episode, asset, version, role, order, series,
-    episode number, episode title) in episode and shot order, ids as text so no UUID objects are built."""
-    return (f"SELECT p.shot_revision_id, p.episode_id{_TEXT}, p.asset_id{_TEXT}, p.version, p.role, p.{_ORDER}, "
-            f"e.series_id{_TEXT}, e.number, e.title FROM {CastPin._meta.db_table} p "
-            f"JOIN {Episode._meta.db_table} e ON e.id = p.episode_id WHERE p.current AND ({condition}) "
-            f"ORDER BY e.series_id, e.number, p.{_ORDER}, p.shot_revision_id")
-
-
-# The current pins of the asset's versions below a target (default: its approved version).
-_DIRECT_PINS_SQL = _pins_sql("p.asset_id = %s AND p.version < "
-                             f"COALESCE(%s, (SELECT approved_version FROM {Asset._meta.db_table} WHERE id = %s))")
+    """Return a SELECT of the current pins matching a condition as (revision id, episode, asset, version,
+    role, order), ids as text so no UUID objects are built per row."""
+    return (f"SELECT p.shot_revision_id, p.episode_id{_TEXT}, p.asset_id{_TEXT}, p.version, p.role, p.{_ORDER} "
+            f"FROM {_PINS} p WHERE p.current AND ({condition})")
 
 
 def _pins(conditions: list[tuple[str, list[Any]]]) -> list[tuple[Any, ...]]:
     """Return the current pins matching any condition, in one query over the CastPin(asset, current,
     version) index."""
     params = [param for _sql, values in conditions for param in values]
-    sql = _pins_sql(" OR ".join(f"({sql})" for sql, _values in conditions))
-    return _pin_rows(fetch_pipelined([(sql, params)])[0])
+    return _pin_rows(fetch_pipelined([(_pins_sql(" OR ".join(f"({sql})" for sql, _ in conditions)), params)])[0])
 
 
 def _pin_rows(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     if connection.vendor == "postgresql":
         return rows
-    # SQLite keeps UUIDs as 32 hex digits.
-    return [(row[0], _dashed(row[1]), _dashed(row[2]), *row[3:6], _dashed(row[6]), *row[7:]) for row in rows]
+    return [(row[0], _dashed(row[1]), _dashed(row[2]), *row[3:]) for row in rows]  # SQLite: 32 hex digits
+
+
+# Episodes never change once created (there is no event that would change one), so each process keeps
+# the (series, number, title) it has read: joining every pin row to its episode cost more than the
+# whole rest of an impact analysis.
+_EPISODES: dict[str, tuple[str, int, str]] = {}
+_EPISODES_KEPT = 100_000
+
+
+def _episodes_about(ids: set[str]) -> dict[str, tuple[str, int, str]]:
+    """Return {episode: (series, number, title)} for these episode ids, reading only those not yet known."""
+    missing = [pk for pk in ids if pk not in _EPISODES]
+    if missing:
+        if len(_EPISODES) + len(missing) > _EPISODES_KEPT:
+            _EPISODES.clear()
+        table = Episode._meta.db_table
+        if connection.vendor == "postgresql":  # one array parameter: no per-id adaptation or query splitting
+            statement = (f"SELECT id::text, series_id::text, number, title FROM {table} WHERE id = ANY(%s::uuid[])",
+                         [missing])
+        else:
+            statement = (f"SELECT id, series_id, number, title FROM {table} WHERE id IN ({', '.join(['%s'] * len(missing))})",
+                         [_db_uuid(pk) for pk in missing])
+        for pk, series, number, title in fetch_pipelined([statement])[0]:
+            _EPISODES[_dashed(pk)] = (_dashed(series), number, title)
+    return {pk: _EPISODES.get(pk, ("", 0, "")) for pk in ids}  # a pin names its episode: never missing
 
 
 def _db_uuid(value: str) -> Any:
