@@ -14,6 +14,7 @@ from PIL import features
 # Read once at process start by torch/oneDNN/MKL/cuBLAS: recorded and compared, never set afterwards.
 PROCESS_START_VARIABLES = ("ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "MKL_CBWR", "CUBLAS_WORKSPACE_CONFIG")
 BATCH_SIZE = 1
+IMAGING_KEYS = ("python", "pillow", "numpy", "freetype", "zlib")
 
 
 def runtime_environment(*, device: str, threads: int, include_torch: bool = True) -> dict[str, Any]:
@@ -22,6 +23,11 @@ def runtime_environment(*, device: str, threads: int, include_torch: bool = True
     if include_torch:
         environment.update(_torch_environment(device=device, threads=threads))
     return environment
+
+
+def imaging_environment(environment: dict[str, Any]) -> dict[str, Any]:
+    """Return the part of a recorded environment that reaches an image drawn without torch (previz)."""
+    return {key: environment.get(key) for key in IMAGING_KEYS}
 
 
 def _imaging_environment() -> dict[str, Any]:

@@ -24,6 +24,18 @@ class ModelRegistered(DomainEvent):
 
 
 @dataclass(frozen=True)
+class WorkerEnvironmentReported(DomainEvent):
+    """A render worker process started where renders now run: its device, thread count and runtime
+    environment (library versions, CPU capability, GPU…). Manifests queued behind a real broker are
+    built for the latest one, so that the workers which render them recognise them as their own."""
+
+    worker: str  # host:pid
+    device: str
+    threads: int
+    environment: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class JobQueued(DomainEvent):
     """A job was queued with the manifests it will render (or reproduce), one item each."""
 
@@ -148,6 +160,9 @@ def model_stream(studio_id: str, name: str) -> str:
     """Return the stream of a model name in a studio (its versions are appended there in order)."""
     digest = hashlib.sha256(name.encode()).hexdigest()[:32]
     return f"model-{studio_id}-{digest}"
+
+
+WORKERS_STREAM = "render-workers"
 
 
 def job_stream(job_id: str) -> str:

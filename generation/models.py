@@ -113,6 +113,19 @@ class Render(models.Model):
         indexes = [models.Index(fields=["shot_id", "shot_revision", "created_at"], name="render_shot_revision")]
 
 
+class WorkerPool(models.Model):
+    """Where renders run behind a real broker: the latest environment a worker reported (one row)."""
+
+    POOL = "pool"
+
+    id = models.CharField(max_length=10, primary_key=True)
+    worker = models.CharField(max_length=300)
+    device = models.CharField(max_length=50)
+    threads = models.IntegerField()
+    environment = models.JSONField()
+    reported_at = models.DateTimeField()
+
+
 class RenderProgress(models.Model):
     """Per-step progress of a running render: NOT event-sourced (a cache the worker overwrites)."""
 

@@ -11,6 +11,7 @@ from generation.models import (
     Render,
     RenderModel,
     RerenderPlan,
+    WorkerPool,
 )
 from lineage.eventlog import Projection, RecordedEvent, Rows, register
 
@@ -26,6 +27,25 @@ def model_registered(event: RecordedEvent, rows: Rows) -> None:
 MODELS = register(
     Projection(name="generation.models", handlers={"ModelRegistered": model_registered}, models=[RenderModel])
 )
+
+
+def worker_environment_reported(event: RecordedEvent, rows: Rows) -> None:
+    """Make the reported environment the pool's."""
+    e = event.payload
+    values = {"worker": e.worker, "device": e.device, "threads": e.threads, "environment": e.environment,
+              "reported_at": event.recorded_at}
+    pool = rows.get(WorkerPool, WorkerPool.POOL)
+    if pool is None:
+        rows.add(WorkerPool(id=WorkerPool.POOL, **values))
+        return
+    for name, value in values.items():
+        setattr(pool, name, value)
+    rows.save(pool)
+
+
+WORKERS = register(Projection(name="generation.workers",
+                              handlers={"WorkerEnvironmentReported": worker_environment_reported},
+                              models=[WorkerPool]))
 
 
 # --- jobs and renders ---------------------------------------------------------------------------

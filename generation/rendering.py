@@ -11,14 +11,16 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+import dramatiq
 from django.conf import settings
+from dramatiq.brokers.stub import StubBroker
 
 from assets.blobstore import blob_key, storage_open
 from generation.backends import Backend, ModelFolderError, load_backend
-from generation.environment import environment_differences, runtime_environment
+from generation.environment import environment_differences, imaging_environment, runtime_environment
 from generation.errors import PermanentRenderError
 from generation.manifests import render_request
-from generation.models import RenderModel
+from generation.models import RenderModel, WorkerPool
 from generation.pngmeta import encode_png
 
 
@@ -32,15 +34,31 @@ def backend_for(model: RenderModel, *, device: str | None = None, threads: int |
 
 def runtime_for(model: RenderModel) -> dict[str, Any]:
     """Return the manifest fields that describe where a model renders: backend, environment, device, threads."""
-    backend = backend_for(model)
     if model.backend == "previz":
         # Previz draws with Pillow only: torch, threads and device do not reach its pixels.
-        return {"backend": backend.describe(), "environment": environment_now(
-            device="cpu", threads=1, include_torch=False), "device": None, "threads": None}
+        _device, _threads, environment = render_site(include_torch=False)
+        return {"backend": backend_for(model).describe(), "environment": imaging_environment(environment),
+                "device": None, "threads": None}
+    device, threads, environment = render_site(include_torch=True)
+    # Described from this process's copy of the model (weights fingerprint, scheduler, dtype…), for the
+    # device and thread count the workers render with.
+    described = {**backend_for(model).describe(), "device": device, "threads": threads}
+    return {"backend": described, "environment": environment, "device": device, "threads": threads}
+
+
+def render_site(*, include_torch: bool) -> tuple[str, int, dict[str, Any]]:
+    """Return the device, thread count and environment that renders run with.
+
+    Behind a real broker: those the worker pool last reported (see generation.services.pool). With
+    the in-process worker, or before any worker has reported: this process's own (torch's part only
+    when asked: importing torch to describe a previz render would cost seconds for nothing).
+    """
+    if not isinstance(dramatiq.get_broker(), StubBroker):
+        pool = WorkerPool.objects.filter(pk=WorkerPool.POOL).first()
+        if pool is not None:
+            return pool.device, pool.threads, pool.environment
     device, threads = settings.RENDER_DEVICE, settings.RENDER_THREADS
-    return {"backend": backend.describe(), "environment": environment_now(device=device, threads=threads,
-                                                                          include_torch=True),
-            "device": device, "threads": threads}
+    return device, threads, environment_now(device=device, threads=threads, include_torch=include_torch)
 
 
 def environment_now(*, device: str, threads: int, include_torch: bool) -> dict[str, Any]:

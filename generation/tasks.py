@@ -21,6 +21,7 @@ from dramatiq.middleware.time_limit import TimeLimitExceeded
 from generation.errors import PermanentRenderError
 from generation.services import worker
 from generation.services.jobs import jobs_resume
+from generation.services.pool import worker_environment_report
 
 logger = logging.getLogger(__name__)
 QUEUE = "renders"
@@ -76,5 +77,22 @@ class ResumeJobsOnBoot(dramatiq.Middleware):
             logger.info("re-sent %d render message(s) of unfinished jobs", count)
 
 
-if not any(isinstance(m, ResumeJobsOnBoot) for m in render_job_item.broker.middleware):
-    render_job_item.broker.add_middleware(ResumeJobsOnBoot())
+class ReportEnvironmentOnBoot(dramatiq.Middleware):
+    """Report a worker process's render environment behind a real broker, so that manifests are built
+    for the machines that render them (an in-process worker is the web process: nothing to report)."""
+
+    # Worker boot, not process boot: dramatiq emits process_boot before it imports this module.
+    def before_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        if isinstance(broker, StubBroker):
+            return
+        try:
+            if worker_environment_report(device=settings.RENDER_DEVICE, threads=settings.RENDER_THREADS):
+                logger.info("reported this worker's render environment (%s, %d thread(s))",
+                            settings.RENDER_DEVICE, settings.RENDER_THREADS)
+        except DatabaseError as error:
+            logger.warning("could not report this worker's render environment: %s", error)
+
+
+for _middleware in (ResumeJobsOnBoot, ReportEnvironmentOnBoot):
+    if not any(isinstance(m, _middleware) for m in render_job_item.broker.middleware):
+        render_job_item.broker.add_middleware(_middleware())

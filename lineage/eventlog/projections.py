@@ -130,10 +130,10 @@ def _copy_rows(fields: Sequence[models.Field], objs: list[models.Model], databas
     columns = [(f, not isinstance(f, models.JSONField)) for f in fields]
     for obj in objs:
         values = [read(obj)] if single else list(read(obj))
-        for i, field in hooks:
-            values[i] = field.pre_save(obj, True)
-        yield [value if plain and type(value) in _PLAIN_TYPES else field.get_db_prep_save(value, database)
-               for value, (field, plain) in zip(values, columns, strict=True)]
+        for i, hooked in hooks:
+            values[i] = hooked.pre_save(obj, True)
+        yield [value if plain and type(value) in _PLAIN_TYPES else column.get_db_prep_save(value, database)
+               for value, (column, plain) in zip(values, columns, strict=True)]
 
 
 def _by_model(objs: Iterable[models.Model]) -> dict[type[models.Model], list[models.Model]]:

@@ -318,7 +318,9 @@ def _insert_guarded(
     return _run(cursor, _locked(_guarded_insert(select, params, head, versions))).rowcount == expected_rows
 
 
-def _guarded_insert(select: str, params: list[Any], head: tuple[int, str], versions: dict[str, int]) -> tuple[str, list[Any]]:
+def _guarded_insert(
+    select: str, params: list[Any], head: tuple[int, str], versions: dict[str, int]
+) -> tuple[str, list[Any]]:
     """Return an INSERT of `select` that writes only if `head` is the head and streams are at `versions`."""
     # Evaluated after the lock is granted (a statement's snapshot is taken when it starts).
     conditions = [f"EXISTS (SELECT 1 FROM ({_HEAD}) h WHERE h.position = %s AND h.hash = %s)"]

@@ -164,7 +164,8 @@ _ASSET_SQL = (
 
 
 # Which pins impact reads: the current pins of the asset's versions below a target (default: approved).
-_DIRECT = f"p.asset_id = %s AND p.version < COALESCE(%s, (SELECT approved_version FROM {Asset._meta.db_table} WHERE id = %s))"
+_DIRECT = ("p.asset_id = %s AND p.version < "
+           f"COALESCE(%s, (SELECT approved_version FROM {Asset._meta.db_table} WHERE id = %s))")
 _PINS = CastPin._meta.db_table
 
 
@@ -206,7 +207,8 @@ def _episodes_about(ids: set[str]) -> dict[str, tuple[str, int, str]]:
             statement = (f"SELECT id::text, series_id::text, number, title FROM {table} WHERE id = ANY(%s::uuid[])",
                          [missing])
         else:
-            statement = (f"SELECT id, series_id, number, title FROM {table} WHERE id IN ({', '.join(['%s'] * len(missing))})",
+            marks = ", ".join(["%s"] * len(missing))
+            statement = (f"SELECT id, series_id, number, title FROM {table} WHERE id IN ({marks})",
                          [_db_uuid(pk) for pk in missing])
         for pk, series, number, title in fetch_pipelined([statement])[0]:
             _EPISODES[_dashed(pk)] = (_dashed(series), number, title)

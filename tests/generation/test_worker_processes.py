@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
-from generation.models import Job, JobItem, Render, RenderProgress
+from generation.models import Job, JobItem, Render, RenderProgress, WorkerPool
 from generation.services import episode_render
 from generation.services.jobs import enqueue_items
 from lineage import eventlog
@@ -128,6 +128,10 @@ def test_a_rundramatiq_worker_behind_redis_renders_an_episode(shared_media, redi
         (tmp_path / "worker.log").read_text()[-3000:]
     assert Render.objects.count() == 3
     assert blob_files_are_whole(shared_media) == []
+    # the worker reported where it renders when it booted (manifests queued later are built for it)
+    pool = WorkerPool.objects.get()
+    assert pool.worker.startswith(f"{socket.gethostname()}:")
+    assert (pool.device, pool.threads) == (django_settings.RENDER_DEVICE, django_settings.RENDER_THREADS)
 
 
 def test_the_same_message_delivered_twice_through_redis_makes_one_render(shared_media, redis_broker, admin_user,
