@@ -62,9 +62,9 @@ EPISODES = [
 ]
 
 
-def demo_exists() -> bool:
-    """Return whether the demo studio is already loaded."""
-    return Studio.objects.filter(name=STUDIO_NAME).exists()
+def demo_studio() -> Studio | None:
+    """Return the demo studio if it is already loaded."""
+    return Studio.objects.filter(name=STUDIO_NAME).first()
 
 
 def demo_load(log: Callable[[str], None] = print) -> Studio:

@@ -36,6 +36,10 @@ def test_the_demo_loads_a_studio_ready_to_render_and_only_into_an_empty_database
     episodes = list(Episode.objects.filter(studio_id=studio.id).order_by("number"))
     assert [Shot.objects.filter(episode_id=e.id).count() for e in episodes] == [5, 4]
     assert list(RenderModel.objects.filter(studio_id=studio.id).values_list("name", flat=True)) == ["previz"]
+    # run again without --if-empty, it loads nothing and prints the episode ids the walkthrough needs
+    listed = call("demo")
+    assert f"exists already ({studio.id})" in listed
+    assert all(str(episode.id) in listed for episode in episodes)
 
 
 def test_render_and_reproduce_commands_render_an_episode_and_report_identical_output(make_user, tmp_path):

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from episodes.models import Episode
-from generation.demo import STUDIO_NAME, demo_exists, demo_load
+from generation.demo import STUDIO_NAME, demo_load, demo_studio
 from lineage import eventlog
 
 
@@ -21,11 +21,13 @@ class Command(BaseCommand):
         if options["if_empty"] and eventlog.head_position() > 0:
             self.stdout.write("the database is not empty: demo not loaded")
             return
-        if demo_exists():
-            self.stdout.write(f"the demo studio {STUDIO_NAME!r} exists already")
-            return
-        studio = demo_load(log=self.stdout.write)
-        self.stdout.write(f"demo studio {studio.name!r} loaded ({studio.id})")
+        studio = demo_studio()
+        if studio is not None:
+            self.stdout.write(f"the demo studio {STUDIO_NAME!r} exists already ({studio.id})")
+        else:
+            studio = demo_load(log=self.stdout.write)
+            self.stdout.write(f"demo studio {studio.name!r} loaded ({studio.id})")
+        # The README's walkthrough starts from these ids.
         for episode in Episode.objects.filter(studio_id=studio.id).order_by("number"):
             shots = episode.shots.count()
             self.stdout.write(f"  episode {episode.number} {episode.title!r}: {episode.id} ({shots} shots)")
