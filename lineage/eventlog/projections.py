@@ -12,10 +12,11 @@ from __future__ import annotations
 import operator
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connections, models, transaction
+from django.db import connection, connections, models, transaction
 
 from lineage.eventlog.errors import ProjectionMismatch
 from lineage.eventlog.types import RecordedEvent
@@ -85,15 +86,41 @@ class Rows:
         if self.new.pop(key, None) is None:
             self.deleted[key] = obj
 
-    def flush(self) -> None:
-        """Write the collected changes to the database."""
-        for model, objs in _by_model(self.new.values()).items():
-            _insert_rows(model, objs)
-        for obj in self.dirty.values():
-            obj.save(force_update=True)
+    def flush(self, then: Callable[[], None] | None = None) -> None:
+        """Write the collected changes to the database, then run `then` (more writes) in the same batch.
+
+        Nothing here needs an answer before the next write, so on PostgreSQL a live append's few
+        inserts and updates go through one psycopg pipeline: one round trip instead of one each.
+        Large batches (rebuilds) take COPY, which a pipeline cannot carry.
+        """
+        inserts = _by_model(self.new.values())
+        with _pipelined(all(len(objs) < _COPY_FROM for objs in inserts.values())):
+            for model, objs in inserts.items():
+                _insert_rows(model, objs)
+            for obj in self.dirty.values():
+                _update_row(obj)
+            if then is not None:
+                then()
         for model, objs in _by_model(self.deleted.values()).items():
             model._default_manager.filter(pk__in=[o.pk for o in objs]).delete()
         self.new, self.dirty, self.deleted = {}, {}, {}
+
+
+@contextmanager
+def _pipelined(wanted: bool) -> Iterator[None]:
+    if not wanted or connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        yield
+
+
+def _update_row(obj: models.Model) -> None:
+    """UPDATE every column of a row read through `Rows.get` (it exists: it was read in this transaction)."""
+    fields = [f for f in obj._meta.concrete_fields if not f.primary_key]
+    # What Model.save(force_update=True) runs, without reading the row count back (a pipeline has none yet).
+    type(obj)._default_manager.filter(pk=obj.pk)._update([(f, None, f.pre_save(obj, False)) for f in fields])
 
 
 _COPY_FROM = 200  # rows; below this a bulk INSERT is as quick as COPY
@@ -173,8 +200,7 @@ def apply(events: Sequence[RecordedEvent]) -> None:
         done = checkpoints.get(projection.name, 0)
         # Idempotent: an event the projection has already applied is skipped.
         _dispatch(projection, (e for e in events if e.position > done), rows)
-    rows.flush()
-    _save_checkpoints(names, events[-1].position, checkpoints)
+    rows.flush(then=lambda: _save_checkpoints(names, events[-1].position, checkpoints))
 
 
 def _save_checkpoints(names: list[str], position: int, existing: Mapping[str, int]) -> None:
