@@ -16,7 +16,7 @@ from django.conf import settings
 from dramatiq.brokers.stub import StubBroker
 
 from assets.blobstore import blob_key, storage_open
-from generation.backends import Backend, ModelFolderError, load_backend
+from generation.backends import Backend, ModelFolderError, describe_backend, load_backend
 from generation.environment import environment_differences, imaging_environment, runtime_environment
 from generation.errors import PermanentRenderError
 from generation.manifests import render_request
@@ -40,9 +40,8 @@ def runtime_for(model: RenderModel) -> dict[str, Any]:
         return {"backend": backend_for(model).describe(), "environment": imaging_environment(environment),
                 "device": None, "threads": None}
     device, threads, environment = render_site(include_torch=True)
-    # Described from this process's copy of the model (weights fingerprint, scheduler, dtype…), for the
-    # device and thread count the workers render with.
-    described = {**backend_for(model).describe(), "device": device, "threads": threads}
+    # Described from the folder: building a manifest never loads the weights, only rendering does.
+    described = describe_backend("diffusers", model.path, device=device, threads=threads)
     return {"backend": described, "environment": environment, "device": device, "threads": threads}
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 from pathlib import Path
+from typing import Any
 
 from generation.backends.base import (
     Backend,
@@ -18,6 +20,7 @@ BACKENDS = ("diffusers", "previz")
 CacheKey = tuple[str, str | None, str, int]
 
 _cache: dict[CacheKey, Backend] = {}
+_descriptions: dict[CacheKey, dict[str, Any]] = {}
 # Held while loading so two threads of one worker never load the same model twice.
 _cache_lock = threading.Lock()
 
@@ -30,6 +33,7 @@ __all__ = [
     "RenderCancelled",
     "RenderRequest",
     "clear_backend_cache",
+    "describe_backend",
     "load_backend",
 ]
 
@@ -43,10 +47,20 @@ def load_backend(backend: str, path: str | None, *, device: str = "cpu", threads
         return _cache[key]
 
 
+def describe_backend(backend: str, path: str | None, *, device: str = "cpu", threads: int = 1) -> dict[str, Any]:
+    """Return what the loaded backend's describe() would, without loading diffusers weights (once per process)."""
+    key = _cache_key(backend, path, device, threads)
+    with _cache_lock:
+        if key not in _descriptions:
+            _descriptions[key] = _describe(key)
+        return copy.deepcopy(_descriptions[key])
+
+
 def clear_backend_cache() -> None:
-    """Forget every loaded backend, so the next load reads its model folder again."""
+    """Forget every loaded backend and description, so the next use reads its model folder again."""
     with _cache_lock:
         _cache.clear()
+        _descriptions.clear()
 
 
 def _cache_key(backend: str, path: str | None, device: str, threads: int) -> CacheKey:
@@ -59,6 +73,16 @@ def _cache_key(backend: str, path: str | None, device: str, threads: int) -> Cac
     if not path:
         raise ModelFolderError("the diffusers backend needs a model folder path")
     return (backend, str(Path(path).expanduser().resolve()), device, threads)
+
+
+def _describe(key: CacheKey) -> dict[str, Any]:
+    backend, path, device, threads = key
+    if backend == "previz":
+        return _load(key).describe()
+    from generation.backends.diffusers_backend import describe_folder
+
+    assert path is not None
+    return describe_folder(Path(path), device=device, threads=threads)
 
 
 def _load(key: CacheKey) -> Backend:

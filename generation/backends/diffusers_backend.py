@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import threading
 from pathlib import Path
@@ -43,21 +44,11 @@ class DiffusersBackend:
     def describe(self) -> dict[str, Any]:
         """Return the model fingerprint, pipeline, scheduler, dtype, device and reference handling."""
         scheduler = self._pipeline.scheduler
-        return {
-            "backend": self.name,
-            "fingerprint": self.fingerprint,
-            "pipeline": type(self._pipeline).__name__,
-            "scheduler": {"class": type(scheduler).__name__, "config": _plain_config(scheduler.config)},
-            "dtype": str(self._pipeline.unet.dtype).removeprefix("torch."),
-            "device": self.device,
-            "threads": self.threads,
-            "ip_adapter": self.ip_adapter,
-            "references": (
-                f"ip_adapter: {IP_ADAPTER_ROLE} references (by role or kind), else all references"
-                if self.ip_adapter
-                else "manifest only: this model has no IP-Adapter"
-            ),
-        }
+        return _description(
+            fingerprint=self.fingerprint, pipeline=type(self._pipeline).__name__, scheduler=scheduler,
+            dtype=str(self._pipeline.unet.dtype).removeprefix("torch."), device=self.device, threads=self.threads,
+            ip_adapter=self.ip_adapter,
+        )
 
     def ip_adapter_references(self, request: RenderRequest) -> tuple[Reference, ...]:
         """Return the references this backend feeds to the IP-Adapter for `request`."""
@@ -115,6 +106,51 @@ class DiffusersBackend:
         width = self._pipeline.image_encoder.config.projection_dim
         copies = 2 if request.guidance > 1 else 1
         return {"ip_adapter_image_embeds": [torch.zeros(copies, 1, width, device=self.device)]}
+
+
+def describe_folder(folder: Path, *, device: str, threads: int) -> dict[str, Any]:
+    """Return what `DiffusersBackend(folder, ...).describe()` returns, without loading the weights.
+
+    The web process describes a model in every manifest it builds, but renders nothing: reading the
+    pipeline's index, its scheduler (a small config) and the weights' fingerprint is enough, where
+    loading the pipeline would hold gigabytes of weights in the web process. The pipeline loads in
+    its default dtype (float32) and takes the IP-Adapter when its weights are in the folder.
+    """
+    import diffusers
+
+    folder = Path(folder)
+    index_path = folder / "model_index.json"
+    if not index_path.is_file():
+        raise ModelFolderError(f"model folder {str(folder)!r} has no model_index.json")
+    try:
+        index = json.loads(index_path.read_text())
+        scheduler_class = getattr(diffusers, index["scheduler"][1])
+        scheduler = scheduler_class.from_pretrained(str(folder), subfolder="scheduler", local_files_only=True)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
+        raise ModelFolderError(f"model folder {str(folder)!r} cannot be described: {error}") from None
+    ip_adapter = (folder / IP_ADAPTER_SUBFOLDER / IP_ADAPTER_WEIGHT_NAME).is_file()
+    return _description(fingerprint=model_fingerprint(folder), pipeline=index["_class_name"], scheduler=scheduler,
+                        dtype="float32", device=device, threads=threads, ip_adapter=ip_adapter)
+
+
+def _description(
+    *, fingerprint: str, pipeline: str, scheduler: Any, dtype: str, device: str, threads: int, ip_adapter: bool,
+) -> dict[str, Any]:
+    return {
+        "backend": DiffusersBackend.name,
+        "fingerprint": fingerprint,
+        "pipeline": pipeline,
+        "scheduler": {"class": type(scheduler).__name__, "config": _plain_config(scheduler.config)},
+        "dtype": dtype,
+        "device": device,
+        "threads": threads,
+        "ip_adapter": ip_adapter,
+        "references": (
+            f"ip_adapter: {IP_ADAPTER_ROLE} references (by role or kind), else all references"
+            if ip_adapter
+            else "manifest only: this model has no IP-Adapter"
+        ),
+    }
 
 
 def _load_pipeline(folder: Path, *, device: str, threads: int) -> Any:

@@ -12,7 +12,7 @@ from PIL import Image
 
 import generation
 from generation.backends import ModelFolderError, Reference, RenderCancelled, RenderRequest, load_backend
-from generation.backends.diffusers_backend import DiffusersBackend
+from generation.backends.diffusers_backend import DiffusersBackend, describe_folder
 from generation.canonical import canonical_hash
 from generation.demo_art import character_portrait, scene_plate
 from generation.fingerprint import model_fingerprint
@@ -234,3 +234,30 @@ def test_ip_adapter_model_without_references_renders_like_the_plain_model(
 
     # then
     assert adapted.tobytes() == plain.tobytes()
+
+
+@pytest.mark.parametrize("which", ["plain", "ip_adapter"])
+def test_a_folder_is_described_as_its_loaded_pipeline_describes_itself_without_loading_it(
+    which: str, backend: DiffusersBackend, ip_backend: DiffusersBackend,
+) -> None:
+    # given
+    loaded = backend if which == "plain" else ip_backend
+    # when
+    described = describe_folder(loaded.folder, device="cpu", threads=1)
+    # then: a manifest built from the folder is one the loaded pipeline recognises as its own
+    assert described == loaded.describe()
+
+
+@pytest.mark.django_db
+def test_building_a_manifest_never_loads_the_weights(tiny_model, make_episode, admin_user) -> None:
+    # given
+    from generation import backends
+    from generation.services import episode_render
+
+    backends.clear_backend_cache()
+    episode = make_episode(tiny_model, shots=1)
+    # when
+    job = episode_render(actor=admin_user, episode_id=str(episode.id))
+    # then
+    assert job.total == 1
+    assert not any(key[0] == "diffusers" for key in backends._cache)  # described, not loaded
