@@ -146,6 +146,26 @@ def test_a_failing_projection_handler_leaves_no_event(monkeypatch, no_new_events
     assert eventlog.stream_version("doomed") == 0
 
 
+def test_a_read_model_write_refused_by_the_database_leaves_no_event(monkeypatch, no_new_events):
+    # given a handler whose row collides with an existing one (its write fails in the flush's pipeline)
+    from django.db import IntegrityError
+
+    from lineage.eventlog import Projection, projections
+    from lineage.models import ProjectionCheckpoint
+
+    ProjectionCheckpoint.objects.create(name="taken", position=0)
+
+    def collide(event: Any, rows: Any) -> None:
+        rows.add(ProjectionCheckpoint(name="taken", position=event.position))
+
+    monkeypatch.setitem(projections._REGISTRY, "colliding", Projection("colliding", {"NoteWritten": collide}, []))
+    # when
+    with no_new_events(), pytest.raises(IntegrityError):
+        eventlog.append("refused", [NoteWritten("x")], expected_version=0)
+    # then
+    assert eventlog.stream_version("refused") == 0
+
+
 def test_an_old_schema_version_is_upcast_on_read_and_the_stored_row_is_unchanged():
     # given
     stored = eventlog.append_stored([StoredForm("parcel-1", 1, "ParcelWeighed", {"parcel_id": "p1", "weight_kg": 1.5},
