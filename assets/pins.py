@@ -12,7 +12,7 @@ from typing import Any
 
 from assets.blobstore import SHA256
 from assets.errors import InvalidPin
-from assets.models import Asset, AssetVersion, BlobGrant, ComponentEdge
+from assets.models import AssetVersion, BlobGrant, ComponentEdge
 from config.errors import InvalidInput
 
 MAX_REFERENCES = 100
@@ -114,9 +114,3 @@ def derived_from_clean(studio_id: str, kind: str, derived_from: Any) -> dict[str
         raise InvalidPin(f"derived_from: a {kind} can only derive from a {kind}, not a {version.asset.kind}.",
                          fields={"derived_from": [f"Must be a {kind}."]})
     return pin
-
-
-def studio_of_asset(asset_id: str) -> str | None:
-    """Return the studio id of an asset from the read model (None when unknown)."""
-    studio = Asset.objects.filter(pk=asset_id).values_list("studio_id", flat=True).first()
-    return str(studio) if studio else None

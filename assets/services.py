@@ -202,9 +202,9 @@ def blob_prepare(*, studio_id: str, data: bytes | IO[bytes]) -> tuple[str, list[
     """
     content = _read_limited(data)
     sha = hashlib.sha256(content).hexdigest()
-    existed = Blob.objects.filter(pk=sha).exists()
-    if existed and BlobGrant.objects.filter(pk=f"{studio_id}:{sha}").exists():
+    if BlobGrant.objects.filter(pk=f"{studio_id}:{sha}").exists():  # a grant is only made with its blob
         return sha, [], True  # these exact bytes were validated when first stored
+    existed = Blob.objects.filter(pk=sha).exists()
     info = image_inspect(content)
     storage_put(blob_key(sha), content)
     storage_put(thumbnail_key(sha), image_thumbnail(content))

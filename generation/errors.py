@@ -55,7 +55,3 @@ class PlanState(RuleViolation):
 
 class PermanentRenderError(Exception):
     """Raised by a worker when retrying cannot help: missing weights, changed fingerprint, invalid manifest."""
-
-
-class TransientRenderError(Exception):
-    """Raised by a worker when a retry may succeed (storage or database hiccups)."""

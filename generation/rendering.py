@@ -37,7 +37,7 @@ def runtime_for(model: RenderModel) -> dict[str, Any]:
     if model.backend == "previz":
         # Previz draws with Pillow only: torch, threads and device do not reach its pixels.
         _device, _threads, environment = render_site(include_torch=False)
-        return {"backend": backend_for(model).describe(), "environment": imaging_environment(environment),
+        return {"backend": describe_backend("previz", None), "environment": imaging_environment(environment),
                 "device": None, "threads": None}
     device, threads, environment = render_site(include_torch=True)
     # Described from the folder: building a manifest never loads the weights, only rendering does.

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from config.errors import NotFound
 from episodes.models import Cut
-from generation.models import Job, JobItem, Render, RenderModel, RenderProgress, RerenderPlan
+from generation.models import Job, Render, RenderModel, RenderProgress, RerenderPlan
 from studios.access import VIEW, authorize, get_visible, visible_studio_ids
 
 
@@ -30,11 +30,6 @@ def job_get(*, user: Any, job_id: str) -> Job:
     return get_visible(Job, job_id, user)
 
 
-def job_items(*, job: Job) -> QuerySet[JobItem]:
-    """Return a job's items in order (the caller has already been authorised for the job)."""
-    return JobItem.objects.filter(job_id=job.id).order_by("index")
-
-
 def job_step_progress(*, job: Job) -> RenderProgress | None:
     """Return the latest per-step progress of a running job (not event-sourced), if any."""
     if job.status != "running":
@@ -45,20 +40,6 @@ def job_step_progress(*, job: Job) -> RenderProgress | None:
 def render_get(*, user: Any, render_id: str) -> Render:
     """Return one render the user may see."""
     return get_visible(Render, render_id, user)
-
-
-def render_list(*, user: Any, studio_id: str, shot_id: str | None = None) -> QuerySet[Render]:
-    """Return a studio's renders, newest first, optionally of one shot."""
-    authorize(user, studio_id, VIEW)
-    renders = Render.objects.filter(studio_id=studio_id)
-    if shot_id:
-        renders = renders.filter(shot_id=shot_id)
-    return renders.order_by("-created_at", "id")
-
-
-def render_by_manifest_hash(manifest_hash: str) -> Render | None:
-    """Return the render of a manifest hash, if any (for provenance checks by operators)."""
-    return Render.objects.filter(manifest_hash=manifest_hash).first()
 
 
 def cut_of_episode(*, user: Any, cut_id: str, episode_id: str) -> Cut:

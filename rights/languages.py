@@ -191,8 +191,3 @@ LANGUAGES: dict[str, str] = {
     "zh": "Chinese",
     "zu": "Zulu",
 }
-
-
-def is_language(code: str) -> bool:
-    """Return whether a code is an assigned ISO 639-1 language code (lower case)."""
-    return code in LANGUAGES

@@ -200,13 +200,6 @@ def _text(value: Any, field: str, errors: dict[str, list[str]], *, required: boo
 
 # --- the questions ---------------------------------------------------------------------------
 
-def covers_territory(terms: HasTerms, territory: str) -> bool:
-    """Return whether the terms cover a territory (worldwide or included, and not excluded)."""
-    if territory in terms.territories_exclude:
-        return False
-    return terms.worldwide or territory in terms.territories_include
-
-
 def coverage_failure(terms: HasTerms, *, territory: str, medium: str, on: date, language: str | None = None
                      ) -> tuple[str, str] | None:
     """Return (reason, detail) for the first clause that refuses this use, or None when covered."""

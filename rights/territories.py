@@ -257,8 +257,3 @@ COUNTRIES: dict[str, str] = {
     "ZM": "Zambia",
     "ZW": "Zimbabwe",
 }
-
-
-def is_territory(code: str) -> bool:
-    """Return whether a code is an assigned ISO 3166-1 alpha-2 country code (upper case)."""
-    return code in COUNTRIES

@@ -78,7 +78,9 @@ def _cache_key(backend: str, path: str | None, device: str, threads: int) -> Cac
 def _describe(key: CacheKey) -> dict[str, Any]:
     backend, path, device, threads = key
     if backend == "previz":
-        return _load(key).describe()
+        from generation.backends.previz import PrevizBackend
+
+        return PrevizBackend().describe()
     from generation.backends.diffusers_backend import describe_folder
 
     assert path is not None

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from lineage.eventlog.chain import VerifyResult
-from lineage.eventlog.errors import ConcurrencyError, ProjectionMismatch
+from lineage.eventlog.errors import ConcurrencyError
 from lineage.eventlog.projections import Projection, Rows, register
 from lineage.eventlog.store import (
     StoredForm,
@@ -62,7 +62,7 @@ def replay_check(only: list[str] | None = None) -> str | None:
 
 __all__ = [
     "ConcurrencyError", "DomainEvent", "catch_up_projections",
-    "Projection", "ProjectionMismatch", "RecordedEvent", "Rows", "StoredForm",
+    "Projection", "RecordedEvent", "Rows", "StoredForm",
     "StreamWrite", "VerifyResult", "append", "append_stored", "append_streams", "head_position", "iter_all",
     "load_stream", "position_at", "read_after", "register", "replay", "replay_check", "stream_version", "upcaster",
     "verify",

@@ -24,10 +24,3 @@ class UnknownEventType(DomainError):
 
     code = "unknown_event_type"
     status = 500
-
-
-class ProjectionMismatch(DomainError):
-    """Raised when live read models differ from the ones rebuilt from the log."""
-
-    code = "projection_mismatch"
-    status = 500

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.db import connection, connections, models, transaction
 
-from lineage.eventlog.errors import ProjectionMismatch
 from lineage.eventlog.types import RecordedEvent
 from lineage.models import ProjectionCheckpoint
 
@@ -273,10 +272,3 @@ def check(events_factory: Callable[[], Iterable[RecordedEvent]], only: Sequence[
     except _RollBack:
         pass
     return result
-
-
-def assert_rebuild_matches(events_factory: Callable[[], Iterable[RecordedEvent]]) -> None:
-    """Raise ProjectionMismatch when a rebuild would change any read model."""
-    difference = check(events_factory)
-    if difference:
-        raise ProjectionMismatch(f"Read models differ from a rebuild: {difference}")

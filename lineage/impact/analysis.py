@@ -198,10 +198,17 @@ _EPISODES_KEPT = 100_000
 
 def _episodes_about(ids: set[str]) -> dict[str, tuple[str, int, str]]:
     """Return {episode: (series, number, title)} for these episode ids, reading only those not yet known."""
-    missing = [pk for pk in ids if pk not in _EPISODES]
+    about: dict[str, tuple[str, int, str]] = {}
+    missing = []
+    for pk in ids:
+        known = _EPISODES.get(pk)
+        if known is None:
+            missing.append(pk)
+        else:
+            about[pk] = known
     if missing:
         if len(_EPISODES) + len(missing) > _EPISODES_KEPT:
-            _EPISODES.clear()
+            _EPISODES.clear()  # `about` already holds what this call needs: another thread may clear too
         table = Episode._meta.db_table
         if connection.vendor == "postgresql":  # one array parameter: no per-id adaptation or query splitting
             statement = (f"SELECT id::text, series_id::text, number, title FROM {table} WHERE id = ANY(%s::uuid[])",
@@ -211,8 +218,8 @@ def _episodes_about(ids: set[str]) -> dict[str, tuple[str, int, str]]:
             statement = (f"SELECT id, series_id, number, title FROM {table} WHERE id IN ({marks})",
                          [_db_uuid(pk) for pk in missing])
         for pk, series, number, title in fetch_pipelined([statement])[0]:
-            _EPISODES[_dashed(pk)] = (_dashed(series), number, title)
-    return {pk: _EPISODES.get(pk, ("", 0, "")) for pk in ids}  # a pin names its episode: never missing
+            about[_dashed(pk)] = _EPISODES[_dashed(pk)] = (_dashed(series), number, title)
+    return {pk: about.get(pk, ("", 0, "")) for pk in ids}  # a pin names its episode: never missing
 
 
 def _db_uuid(value: str) -> Any:
