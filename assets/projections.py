@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 from assets.models import Asset, AssetVersion, Blob, BlobGrant, ComponentEdge
-from lineage.eventlog import Projection, RecordedEvent, Rows, register
+from lineage.eventlog import Projection, RecordedEvent, Rows, reads, register
 from lineage.eventlog.chain import canonical_bytes
 
 _STATUS = {
@@ -83,6 +83,7 @@ def _search_text(name: str, attributes: dict[str, Any]) -> str:
     return "\n".join(words).lower()
 
 
+@reads(lambda e: [(Blob, e.sha256), (BlobGrant, f"{e.studio_id}:{e.sha256}")])
 def blob_stored(event: RecordedEvent, rows: Rows) -> None:
     """Add the blob the first time it is stored, and the studio's grant (idempotent per studio)."""
     e = event.payload

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 
 
 def server_cursor() -> Any:
@@ -38,3 +38,35 @@ def fetch_pipelined(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[lis
             for cursor, (sql, params) in zip(cursors, statements, strict=True):
                 cursor.execute(sql, params)
         return [cursor.fetchall() for cursor in cursors]
+
+
+def model_columns(model: type[models.Model], alias: str = "") -> str:
+    """Return the quoted columns of a model's concrete fields, in the order `model_from_row` reads them."""
+    quote, prefix = connection.ops.quote_name, f"{alias}." if alias else ""
+    return ", ".join(prefix + quote(f.column) for f in model._meta.concrete_fields)
+
+
+def model_from_row(model: type[models.Model], values: Sequence[Any]) -> Any:
+    """Build a model instance from the values of `model_columns`, converting them as the ORM would."""
+    attnames, converters = _row_format(model)
+    values = list(values[: len(attnames)])
+    for index, field_converters, expression in converters:
+        for convert in field_converters:
+            values[index] = convert(values[index], expression, connection)
+    return model.from_db(connection.alias, attnames, values)
+
+
+_ROW_FORMATS: dict[tuple[type[models.Model], str], tuple[list[str], list[tuple[int, list[Any], Any]]]] = {}
+
+
+def _row_format(model: type[models.Model]) -> tuple[list[str], list[tuple[int, list[Any], Any]]]:
+    """Return the model's attribute names and, per column needing them, the ORM's converters (cached)."""
+    key = (model, connection.vendor)
+    if key not in _ROW_FORMATS:
+        compiler = model._default_manager.all().query.get_compiler(connection=connection)
+        compiler.setup_query()
+        columns = [column for column, _, _ in compiler.select]
+        converters = compiler.get_converters(columns)
+        _ROW_FORMATS[key] = ([column.target.attname for column in columns],
+                             [(index, list(convs), expression) for index, (convs, expression) in converters.items()])
+    return _ROW_FORMATS[key]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from generation.models import (
     TERMINAL_JOB_STATUSES,
     Job,
@@ -13,7 +15,7 @@ from generation.models import (
     RerenderPlan,
     WorkerPool,
 )
-from lineage.eventlog import Projection, RecordedEvent, Rows, register
+from lineage.eventlog import Projection, RecordedEvent, Rows, reads, register
 
 
 def model_registered(event: RecordedEvent, rows: Rows) -> None:
@@ -29,6 +31,7 @@ MODELS = register(
 )
 
 
+@reads(lambda e: [(WorkerPool, WorkerPool.POOL)])
 def worker_environment_reported(event: RecordedEvent, rows: Rows) -> None:
     """Make the reported environment the pool's."""
     e = event.payload
@@ -64,11 +67,20 @@ def job_queued(event: RecordedEvent, rows: Rows) -> None:
                          reused=False, error="", comparison=None))
 
 
+def _job(e: Any) -> list[tuple[type, str]]:
+    return [(Job, e.job_id)]
+
+
+def _job_and_item_keys(e: Any) -> list[tuple[type, str]]:
+    return [(Job, e.job_id), (JobItem, f"{e.job_id}:{e.index}")]
+
+
+@reads(_job)
 def job_started(event: RecordedEvent, rows: Rows) -> None:
     """Mark the job running."""
     job = rows.get(Job, event.payload.job_id)
     job.status, job.updated_at = JobStatus.RUNNING, event.recorded_at
-    rows.save(job)
+    rows.save(job, "status", "updated_at")
 
 
 def render_succeeded(event: RecordedEvent, rows: Rows) -> None:
@@ -79,38 +91,41 @@ def render_succeeded(event: RecordedEvent, rows: Rows) -> None:
                     job_id=e.job_id, created_at=event.recorded_at))
 
 
+@reads(_job_and_item_keys)
 def shot_render_succeeded(event: RecordedEvent, rows: Rows) -> None:
     """Count the item done and list its render on the job."""
     e = event.payload
     job, item = _job_and_item(rows, e.job_id, e.index, event)
     item.status, item.render_id, item.reused = JobStatus.SUCCEEDED, e.render_id, e.reused
-    job.done += 1
+    rows.save(item, "status", "render_id", "reused")
     job.renders = [*job.renders, e.render_id]
-    rows.save(item)
+    rows.save(job, "renders")
 
 
+@reads(_job_and_item_keys)
 def shot_render_failed(event: RecordedEvent, rows: Rows) -> None:
     """Count the item done and list its error on the job."""
     e = event.payload
     job, item = _job_and_item(rows, e.job_id, e.index, event)
     item.status, item.error = JobStatus.FAILED, e.error
-    job.done += 1
+    rows.save(item, "status", "error")
     job.errors = [*job.errors, {"shot": item.shot_id, "shot_revision": item.shot_revision, "error": e.error,
                                 "permanent": e.permanent}]
-    rows.save(item)
+    rows.save(job, "errors")
 
 
+@reads(_job_and_item_keys)
 def reproduction_compared(event: RecordedEvent, rows: Rows) -> None:
     """Record the comparison on the item and count it done."""
     e = event.payload
-    job, item = _job_and_item(rows, e.job_id, e.index, event)
+    _job, item = _job_and_item(rows, e.job_id, e.index, event)
     item.status = JobStatus.SUCCEEDED
     item.comparison = {"render": e.render_id, "identical": e.identical, "recorded_sha256": e.recorded_sha256,
                        "reproduced_sha256": e.reproduced_sha256, "environment": e.environment}
-    job.done += 1
-    rows.save(item)
+    rows.save(item, "status", "comparison")
 
 
+@reads(_job)
 def job_cancelled(event: RecordedEvent, rows: Rows) -> None:
     """Cancel the job and every item that had not finished."""
     e = event.payload
@@ -124,19 +139,22 @@ def job_cancelled(event: RecordedEvent, rows: Rows) -> None:
             rows.save(item)
 
 
+@reads(_job)
 def job_finished(event: RecordedEvent, rows: Rows) -> None:
     """Close the job with its final status (and a reproduction's result)."""
     e = event.payload
     job = rows.get(Job, e.job_id)
     job.status, job.result = e.status, e.result
     job.updated_at, job.finished_at = event.recorded_at, event.recorded_at
-    rows.save(job)
+    rows.save(job, "status", "result", "updated_at", "finished_at")
 
 
 def _job_and_item(rows: Rows, job_id: str, index: int, event: RecordedEvent) -> tuple[Job, JobItem]:
+    """Return the job, counted one item more done, and the item."""
     job = rows.get(Job, job_id)
     job.updated_at = event.recorded_at
-    rows.save(job)
+    job.done += 1
+    rows.save(job, "updated_at", "done")
     return job, rows.get(JobItem, f"{job_id}:{index}")
 
 
@@ -169,6 +187,11 @@ def plan_created(event: RecordedEvent, rows: Rows) -> None:
                           created_at=event.recorded_at, approved_by="", approved_at=None, executed_at=None))
 
 
+def _plan(e: Any) -> list[tuple[type, str]]:
+    return [(RerenderPlan, e.plan_id)]
+
+
+@reads(_plan)
 def plan_approved(event: RecordedEvent, rows: Rows) -> None:
     """Mark the plan approved."""
     e = event.payload
@@ -177,6 +200,7 @@ def plan_approved(event: RecordedEvent, rows: Rows) -> None:
     rows.save(plan)
 
 
+@reads(_plan)
 def plan_executed(event: RecordedEvent, rows: Rows) -> None:
     """Mark the plan executed with its job, the shots it revised and the ones it skipped."""
     e = event.payload

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lineage.eventlog import Projection, RecordedEvent, Rows, register
+from lineage.eventlog import Projection, RecordedEvent, Rows, reads, register
 from reviews.models import ApprovalState, CutApproval, LatestRender, ShotWatch
 
 
@@ -45,6 +45,7 @@ def shot_revised(event: RecordedEvent, rows: Rows) -> None:
             _mark_stale(approval, _revision_reason(shot, e), event, rows)
 
 
+@reads(lambda e: [(LatestRender, f"{e.shot_id}:{e.shot_revision}"), (ShotWatch, e.shot_id)])
 def render_succeeded(event: RecordedEvent, rows: Rows) -> None:
     """Record the shot revision's latest render; mark stale the approvals whose image it replaced."""
     e = event.payload
@@ -68,7 +69,7 @@ def _record_latest(event: RecordedEvent, rows: Rows) -> None:
                               image_sha256=e.image_sha256, rendered_at=event.recorded_at))
         return
     latest.render_id, latest.image_sha256, latest.rendered_at = e.render_id, e.image_sha256, event.recorded_at
-    rows.save(latest)
+    rows.save(latest, "render_id", "image_sha256", "rendered_at")
 
 
 def _watching(rows: Rows, shot_id: str) -> list[tuple[CutApproval, dict[str, Any]]]:

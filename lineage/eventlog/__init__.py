@@ -2,17 +2,18 @@
 
 - `append` / `append_streams`: atomic, optimistic-concurrency appends (services only).
 - `append_stored` / `StoredForm`: append events already in stored form at explicit versions (adapters).
-- `load_stream`, `read_after`, `iter_all`, `head_position`, `position_at`, `stream_version`: reads.
+- `load_stream`, `read_after`, `iter_all`, `head_position`, `position_at`, `stream_version`: reads
+  (`stream_version_sql`: a stream's version inside another statement).
 - `verify`: recompute the hash chain. `replay` / `replay_check`: rebuild read models from position 0.
 - `DomainEvent`, `upcaster`, `RecordedEvent`: defining and reading events.
-- `Projection`, `Rows`, `register`: building read models.
+- `Projection`, `Rows`, `register`, `reads`: building read models.
 """
 
 from __future__ import annotations
 
 from lineage.eventlog.chain import VerifyResult
 from lineage.eventlog.errors import ConcurrencyError
-from lineage.eventlog.projections import Projection, Rows, register
+from lineage.eventlog.projections import Projection, Rows, reads, register
 from lineage.eventlog.store import (
     StoredForm,
     StreamWrite,
@@ -25,6 +26,7 @@ from lineage.eventlog.store import (
     position_at,
     read_after,
     stream_version,
+    stream_version_sql,
 )
 from lineage.eventlog.types import DomainEvent, RecordedEvent, upcaster
 from lineage.eventlog.verify import verify
@@ -64,6 +66,6 @@ __all__ = [
     "ConcurrencyError", "DomainEvent", "catch_up_projections",
     "Projection", "RecordedEvent", "Rows", "StoredForm",
     "StreamWrite", "VerifyResult", "append", "append_stored", "append_streams", "head_position", "iter_all",
-    "load_stream", "position_at", "read_after", "register", "replay", "replay_check", "stream_version", "upcaster",
-    "verify",
+    "load_stream", "position_at", "read_after", "reads", "register", "replay", "replay_check", "stream_version",
+    "stream_version_sql", "upcaster", "verify",
 ]

@@ -30,11 +30,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from config.database import server_cursor
+from config.database import fetch_pipelined, server_cursor
 from lineage.eventlog import context, projections
 from lineage.eventlog.chain import GENESIS_HASH, chained_hash, stored_json, timestamp
 from lineage.eventlog.errors import ConcurrencyError
-from lineage.eventlog.types import DomainEvent, RecordedEvent
+from lineage.eventlog.types import DomainEvent, RecordedEvent, decode_payload
 
 _COLUMNS = "position, stream_id, stream_version, type, schema_version, data, metadata, recorded_at, hash"
 _SELECT = f"SELECT {_COLUMNS.replace('metadata', 'CAST(metadata AS text)')} FROM lineage_event"
@@ -93,7 +93,8 @@ def append_streams(
     # The one-round-trip path needs every version up front, and one write per stream.
     known = all(w.expected_version is not None for w in writes) and len(set(streams)) == len(streams)
     guard = {w.stream_id: w.expected_version for w in writes} if known else None
-    return _append(lambda current: _plan_writes(writes, current), streams, guard, metadata)
+    drafts = [(event.type_name(), lambda event=event: event) for w in writes for event in w.events]
+    return _append(lambda current: _plan_writes(writes, current), streams, guard, metadata, drafts)
 
 
 def append_stored(events: Sequence[StoredForm], *, metadata: Mapping[str, Any] | None = None) -> list[RecordedEvent]:
@@ -104,7 +105,8 @@ def append_stored(events: Sequence[StoredForm], *, metadata: Mapping[str, Any] |
     """
     meta = dict(metadata) if metadata is not None else context.metadata_for(actor=None, studio_id=None)
     planned = [(e.stream_id, e.stream_version, e.type, e.schema_version, *_stored(e.data)) for e in events]
-    return _append(lambda current: planned, [], {}, meta)
+    drafts = [(e.type, lambda e=e: decode_payload(e.type, e.schema_version, e.data)) for e in events]
+    return _append(lambda current: planned, [], {}, meta, drafts)
 
 
 def _stored(data: Any) -> tuple[Any, str]:
@@ -132,10 +134,14 @@ def _append(
     streams: list[str],
     guard: dict[str, int] | None,
     metadata: dict[str, Any],
+    drafts: list[tuple[str, Callable[[], Any]]],
 ) -> list[RecordedEvent]:
     """Lock, chain and insert the planned events, then project them, in one transaction."""
     metadata_json, metadata = stored_json(metadata)
     now = timezone.now()
+    needed = projections.prepare(drafts)
+    if needed is not None:
+        return _append_projected(plan, streams, needed, metadata, metadata_json, now)
     hint = _head_hint.get(connection.alias) if guard is not None else None
     candidate = _chain(plan(dict(guard)), hint, metadata, metadata_json, now) if hint is not None else None
     if candidate and _commits_alone(candidate):
@@ -153,9 +159,60 @@ def _append(
                 head, current = _read_head(cursor, streams, lock=not locked)
                 rows = _chain(plan(current), head, metadata, metadata_json, now)
                 _insert(cursor, rows, metadata_json)
-        recorded = _remember(rows)
-        projections.apply(recorded)
-    return recorded
+    return _remember(rows)
+
+
+def _append_projected(
+    plan: Callable[[dict[str, int]], list[_Planned]],
+    streams: list[str],
+    needed: projections.Reads,
+    metadata: dict[str, Any],
+    metadata_json: str,
+    now: datetime,
+) -> list[RecordedEvent]:
+    """Append events that projections handle and apply them to the read models, in one transaction.
+
+    On PostgreSQL that takes three round trips whatever the events are, as long as the handlers
+    declare what they read: the lock with the head, the streams' versions, the checkpoints and
+    every declared row; then the events' INSERT with every read-model write; then COMMIT.
+    """
+    with transaction.atomic():
+        if connection.vendor != "postgresql":
+            with connection.cursor() as cursor:
+                head, current = _read_head(cursor, streams, lock=True)
+                rows = _chain(plan(current), head, metadata, metadata_json, now)
+                _insert(cursor, rows, metadata_json)
+            needed.apply([row[0] for row in rows], fetch_pipelined(needed.statements()))
+        else:
+            rows = _insert_projected(plan, streams, needed, metadata, metadata_json, now)
+    return _remember(rows)
+
+
+def _insert_projected(
+    plan: Callable[[dict[str, int]], list[_Planned]],
+    streams: list[str],
+    needed: projections.Reads,
+    metadata: dict[str, Any],
+    metadata_json: str,
+    now: datetime,
+) -> list[tuple[RecordedEvent, str]]:
+    """PostgreSQL, inside the append's transaction: read under the lock in one round trip, then send
+    the events and the read-model writes in a second (the caller's COMMIT is the third)."""
+    statements = needed.statements()
+    head_cursor, read_cursors = server_cursor(), [server_cursor() for _ in statements]
+    with connection.wrap_database_errors, head_cursor.connection.pipeline() as pipeline:
+        head_cursor.execute(_LOCK)
+        head_cursor.execute(*_head_select(streams))  # the cursor keeps this, its last statement's, result
+        for cursor, (sql, params) in zip(read_cursors, statements, strict=True):
+            cursor.execute(sql, params)
+        pipeline.sync()
+        head, current = _parse_head(head_cursor.fetchall())
+        rows = _chain(plan(current), head, metadata, metadata_json, now)
+        for sql, params in _insert_statements(rows, metadata_json):
+            head_cursor.execute(sql, params)
+        # The handlers' writes join this pipeline; it is sent when the block ends.
+        needed.apply([row[0] for row in rows], [cursor.fetchall() for cursor in read_cursors])
+    return rows
 
 
 def _remember(rows: list[tuple[RecordedEvent, str]]) -> list[RecordedEvent]:
@@ -166,14 +223,13 @@ def _remember(rows: list[tuple[RecordedEvent, str]]) -> list[RecordedEvent]:
 
 
 def _commits_alone(rows: list[tuple[RecordedEvent, str]]) -> bool:
-    """Tell whether the append is its own whole transaction: PostgreSQL, no surrounding atomic block,
-    one INSERT, and no projection handling any of its types (so nothing else must join the transaction)."""
+    """Tell whether the append is its own whole transaction: PostgreSQL, no surrounding atomic block and
+    one INSERT (the caller has checked that no projection handles its events: nothing else must join)."""
     return (
         connection.vendor == "postgresql"
         and connection.get_autocommit()  # connects if needed
         and not connection.in_atomic_block
         and len(rows) <= _INSERT_CHUNK
-        and not projections.interested({row[0].type for row in rows})
     )
 
 
@@ -219,18 +275,26 @@ def _locked(statement: tuple[str, list[Any]], *, lock: bool = True) -> list[tupl
 
 def _read_head(cursor: Any, streams: list[str], *, lock: bool) -> tuple[tuple[int, str], dict[str, int]]:
     """Take the lock (unless held) and read the head and the streams' versions in one round trip."""
+    return _parse_head(_run(cursor, _locked(_head_select(streams), lock=lock)).fetchall())
+
+
+def _head_select(streams: list[str]) -> tuple[str, list[str]]:
+    """Return a SELECT of (stream, version, head position, head hash): one row per stream, or one row."""
+    head = f"(SELECT position FROM ({_HEAD}) h), (SELECT hash FROM ({_HEAD}) h)"
     if not streams:
-        row = _run(cursor, _locked((_HEAD, []), lock=lock)).fetchone()
-        return ((row[0], row[1]) if row else (0, GENESIS_HASH)), {}
+        return f"SELECT NULL, NULL, {head}", []
     unique = list(dict.fromkeys(streams))
-    select = (
+    return (
         f"WITH s(id) AS (VALUES {', '.join(['(%s)'] * len(unique))}) "
-        "SELECT s.id, (SELECT COALESCE(MAX(e.stream_version), 0) FROM lineage_event e WHERE e.stream_id = s.id), "
-        f"(SELECT position FROM ({_HEAD}) h), (SELECT hash FROM ({_HEAD}) h) FROM s"
+        f"SELECT s.id, (SELECT COALESCE(MAX(e.stream_version), 0) FROM lineage_event e WHERE e.stream_id = s.id), "
+        f"{head} FROM s",
+        unique,
     )
-    rows = _run(cursor, _locked((select, unique), lock=lock)).fetchall()
+
+
+def _parse_head(rows: Sequence[Sequence[Any]]) -> tuple[tuple[int, str], dict[str, int]]:
     head = (rows[0][2], rows[0][3]) if rows[0][2] is not None else (0, GENESIS_HASH)
-    return head, {row[0]: row[1] for row in rows}
+    return head, {row[0]: row[1] for row in rows if row[0] is not None}
 
 
 def _chain(
@@ -260,15 +324,22 @@ def _insert(
     guard: tuple[tuple[int, str], dict[str, int]] | None = None,
 ) -> bool:
     """Insert rows in chunks; with a guard, send the lock first and insert only if the guard holds."""
-    for start in range(0, len(rows), _INSERT_CHUNK):
-        chunk = rows[start : start + _INSERT_CHUNK]
+    if guard is not None:
+        chunk = rows[:_INSERT_CHUNK]
         select, params = _rows_select(chunk, metadata_json)
-        if guard is not None and start == 0:
-            if not _insert_guarded(cursor, select, params, *guard, expected_rows=len(chunk)):
-                return False
-            continue
-        _run(cursor, [(f"INSERT INTO lineage_event ({_COLUMNS}) {select}", params)])
+        if not _insert_guarded(cursor, select, params, *guard, expected_rows=len(chunk)):
+            return False
+        rows = rows[_INSERT_CHUNK:]
+    for statement in _insert_statements(rows, metadata_json):
+        _run(cursor, [statement])
     return True
+
+
+def _insert_statements(rows: list[tuple[RecordedEvent, str]], metadata_json: str) -> Iterator[tuple[str, list[Any]]]:
+    """Yield the INSERTs of rows, in chunks."""
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        select, params = _rows_select(rows[start : start + _INSERT_CHUNK], metadata_json)
+        yield f"INSERT INTO lineage_event ({_COLUMNS}) {select}", params
 
 
 _ARRAYS_FROM = 8  # rows; fewer go as a VALUES list, whose typed parameters cost PostgreSQL less than unnest
@@ -400,8 +471,14 @@ def iter_all(*, after: int = 0, batch: int = 5000) -> Iterator[RecordedEvent]:
 def stream_version(stream_id: str) -> int:
     """Return the current version of a stream (0 when it has no events)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT MAX(stream_version) FROM lineage_event WHERE stream_id = %s", [stream_id])
-        return cursor.fetchone()[0] or 0
+        cursor.execute(f"SELECT {stream_version_sql()}", [stream_id])
+        return cursor.fetchone()[0]
+
+
+def stream_version_sql() -> str:
+    """Return a scalar SQL subquery of a stream's version (0 when empty) taking the stream id as its one
+    parameter: to read the version in the same statement, hence the same snapshot, as the rows it guards."""
+    return "(SELECT COALESCE(MAX(stream_version), 0) FROM lineage_event WHERE stream_id = %s)"
 
 
 def head_position() -> int:

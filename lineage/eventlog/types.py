@@ -88,6 +88,16 @@ def upcast(type_name: str, schema_version: int, data: dict[str, Any]) -> dict[st
     return data
 
 
+def decode_payload(type_name: str, schema_version: int, data: dict[str, Any]) -> DomainEvent:
+    """Return the typed event of stored data: upcast to the current schema, keys the class dropped ignored."""
+    cls = event_class(type_name)
+    fields = _field_names(cls)
+    data = upcast(type_name, schema_version, data)
+    if not fields.keys() >= data.keys():
+        data = {k: v for k, v in data.items() if k in fields}
+    return cls(**data)
+
+
 _FIELD_NAMES: dict[type, dict[str, None]] = {}
 
 
@@ -119,12 +129,7 @@ class RecordedEvent:
         """Return the typed event (a DomainEvent subclass instance) built from the upcast data."""
         cached = self.__dict__.get("_payload")
         if cached is None:
-            cls = event_class(self.type)
-            fields = _field_names(cls)
-            data = upcast(self.type, self.schema_version, self.data)
-            if not fields.keys() >= data.keys():  # keys the class no longer has are dropped
-                data = {k: v for k, v in data.items() if k in fields}
-            cached = cls(**data)
+            cached = decode_payload(self.type, self.schema_version, self.data)
             object.__setattr__(self, "_payload", cached)
         return cached
 
