@@ -10,6 +10,7 @@ import uuid
 from typing import IO, Any
 
 from django.conf import settings
+from django.db.models import Exists
 
 from assets import pins
 from assets.aggregate import TRANSITIONS, AssetState, asset_load
@@ -191,23 +192,30 @@ def blob_store(*, actor: Any, studio_id: str, data: bytes | IO[bytes], filename:
     return blob
 
 
-def blob_prepare(*, studio_id: str, data: bytes | IO[bytes]) -> tuple[str, list[StreamWrite], bool]:
+def blob_prepare(
+    *, studio_id: str, data: bytes | IO[bytes], thumbnail: bool = True,
+) -> tuple[str, list[StreamWrite], bool]:
     """Validate and store an image's bytes (and thumbnail) under its SHA-256, without recording it.
 
     Return the SHA-256, the BlobStored write to append (none when the studio already holds these
     bytes) and whether the bytes were stored before. For callers that append the blob together with
     what it belongs to (a render), in one transaction; they must have authorized the studio's upload.
     Files come first: a blob the log names always exists, and bytes stored by an append that then
-    failed are harmless (content-addressed, written once).
+    failed are harmless (content-addressed, written once). Without `thumbnail`, the thumbnail is
+    derived when first asked for (the thumbnail API does that for any blob lacking one).
     """
     content = _read_limited(data)
     sha = hashlib.sha256(content).hexdigest()
-    if BlobGrant.objects.filter(pk=f"{studio_id}:{sha}").exists():  # a grant is only made with its blob
+    # One query: None when the bytes are new, else whether the studio holds a grant (only made with its blob).
+    granted = (Blob.objects.filter(pk=sha).annotate(granted=Exists(BlobGrant.objects.filter(pk=f"{studio_id}:{sha}")))
+               .values_list("granted", flat=True).first())
+    if granted:
         return sha, [], True  # these exact bytes were validated when first stored
-    existed = Blob.objects.filter(pk=sha).exists()
+    existed = granted is not None
     info = image_inspect(content)
     storage_put(blob_key(sha), content)
-    storage_put(thumbnail_key(sha), image_thumbnail(content))
+    if thumbnail:
+        storage_put(thumbnail_key(sha), image_thumbnail(content))
     event = BlobStored(studio_id=studio_id, sha256=sha, content_type=info.content_type, width=info.width,
                        height=info.height, size=len(content))
     return sha, [StreamWrite(blob_stream(sha), [event], expected_version=None)], existed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import os
@@ -40,15 +41,16 @@ class DiffusersBackend:
         self.ip_adapter = _load_ip_adapter(self._pipeline, self.folder)
         # One pipeline object is not safe to run from two threads at once.
         self._lock = threading.Lock()
-
-    def describe(self) -> dict[str, Any]:
-        """Return the model fingerprint, pipeline, scheduler, dtype, device and reference handling."""
-        scheduler = self._pipeline.scheduler
-        return _description(
-            fingerprint=self.fingerprint, pipeline=type(self._pipeline).__name__, scheduler=scheduler,
+        # Computed once: the worker compares it with every manifest, and reading the dtype walks the weights.
+        self._description = _description(
+            fingerprint=self.fingerprint, pipeline=type(self._pipeline).__name__, scheduler=self._pipeline.scheduler,
             dtype=str(self._pipeline.unet.dtype).removeprefix("torch."), device=self.device, threads=self.threads,
             ip_adapter=self.ip_adapter,
         )
+
+    def describe(self) -> dict[str, Any]:
+        """Return the model fingerprint, pipeline, scheduler, dtype, device and reference handling."""
+        return copy.deepcopy(self._description)
 
     def ip_adapter_references(self, request: RenderRequest) -> tuple[Reference, ...]:
         """Return the references this backend feeds to the IP-Adapter for `request`."""

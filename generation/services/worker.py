@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from assets.services import blob_prepare
+from config.database import fetch_pipelined, model_columns, model_from_row
 from config.errors import DomainError
 from generation.backends import RenderCancelled
 from generation.canonical import sha256_hex
@@ -61,10 +62,20 @@ class _State:
     version: int
     job: Job | None
     item: JobItem | None
+    rendered: bool = False  # whether the item's manifest has a render already
+    requester: _Requester | None = None
 
     def finished(self) -> bool:
         job, item = self.job, self.item
         return job is None or item is None or job.status in TERMINAL_JOB_STATUSES or item.status != JobStatus.QUEUED
+
+
+@dataclass(frozen=True)
+class _Requester:
+    """Who the worker records renders for: the job's requester, as the log's metadata names an actor."""
+
+    pk: int
+    username: str
 
 
 def job_item_run(*, job_id: str, index: int) -> None:
@@ -120,9 +131,11 @@ def _start(job_id: str, index: int) -> _State | None:
 
 def _render(state: _State) -> None:
     job, item = state.job, state.item
-    if Render.objects.filter(manifest_hash=item.manifest_hash).exists():
+    if state.rendered:
         _record(str(job.id), item.index, _reuse_or_record(None), state)
         return
+    if state.requester is None:
+        raise PermanentRenderError(f"the user who requested the job ({job.requested_by}) no longer exists")
     manifest = item.manifest
     backend = manifest_backend(manifest, _model(manifest["model"]["id"]))
     differences = current_differences(manifest, backend)
@@ -131,7 +144,7 @@ def _render(state: _State) -> None:
         raise PermanentRenderError(f"this worker cannot render the manifest as recorded; it differs in: {keys}")
     png = render_png(manifest, item.manifest_hash, backend, cancelled=_cancelled(str(job.id)),
                      progress=_progress(str(job.id), item.index))
-    _record(str(job.id), item.index, _reuse_or_record(png), state, actor=_requester(job))
+    _record(str(job.id), item.index, _reuse_or_record(png), state, actor=state.requester)
 
 
 def _reuse_or_record(png: bytes | None) -> Callable[[_State, int], list[StreamWrite]]:
@@ -169,7 +182,8 @@ def _store(png: bytes | None, studio_id: str) -> tuple[str, list[StreamWrite]]:
     was queued, and the worker stores the output on that request's behalf.
     """
     try:
-        sha, writes, _existed = blob_prepare(studio_id=studio_id, data=png)
+        # Renders are many and their thumbnails seldom looked at: the thumbnail API derives one on demand.
+        sha, writes, _existed = blob_prepare(studio_id=studio_id, data=png, thumbnail=False)
     except DomainError as error:
         raise PermanentRenderError(f"the render cannot be stored: {error.message}") from None
     return sha, writes
@@ -223,10 +237,30 @@ def _fresh(job_id: str, index: int, known: _State | None) -> _State:
 
 
 def _state(job_id: str, index: int) -> _State:
-    # The version is read first: state read after it is at least as new, so a stale decision cannot commit.
-    version = eventlog.stream_version(job_stream(job_id))
-    item = JobItem.objects.select_related("job").filter(pk=f"{job_id}:{index}").first()
-    return _State(version, item.job if item else None, item)
+    """Read the item, its job, the job stream's version, whether the manifest has a render and the
+    requester's name, in one statement: one round trip, and one snapshot, so the rows are exactly
+    those of the version it reads."""
+    found = fetch_pipelined([(_state_sql(), [job_stream(job_id), f"{job_id}:{index}"])])[0]
+    if not found:
+        return _State(eventlog.stream_version(job_stream(job_id)), None, None)
+    row, width = found[0], len(JobItem._meta.concrete_fields)
+    item, job = model_from_row(JobItem, row), model_from_row(Job, row[width:])
+    version, rendered, username = row[-3:]
+    item.job = job
+    requester = _Requester(job.requested_by_id, username) if username is not None else None
+    return _State(version, job, item, bool(rendered), requester)
+
+
+@lru_cache(maxsize=1)
+def _state_sql() -> str:
+    quote, users = connection.ops.quote_name, get_user_model()._meta
+    return (
+        f"SELECT {model_columns(JobItem, 'i')}, {model_columns(Job, 'j')}, {eventlog.stream_version_sql()}, "
+        f"EXISTS (SELECT 1 FROM {Render._meta.db_table} r WHERE r.manifest_hash = i.manifest_hash), "
+        f"(SELECT u.{quote(users.get_field(users.model.USERNAME_FIELD).column)} FROM {quote(users.db_table)} u "
+        f"WHERE u.{quote(users.pk.column)} = j.requested_by_id) "
+        f"FROM {JobItem._meta.db_table} i JOIN {Job._meta.db_table} j ON j.id = i.job_id WHERE i.id = %s"
+    )
 
 
 def _finish(job: Job, item: JobItem, outcome: str, comparison: ReproductionCompared | None = None) -> list[Any]:
@@ -266,13 +300,6 @@ def _model(model_id: str) -> RenderModel:
 def _registered_model(model_id: str) -> RenderModel | None:
     # A registered model version never changes, so one read per process is enough.
     return RenderModel.objects.filter(pk=model_id).first()
-
-
-def _requester(job: Job) -> Any:
-    user = get_user_model().objects.filter(pk=job.requested_by_id).first()
-    if user is None:
-        raise PermanentRenderError(f"the user who requested the job ({job.requested_by}) no longer exists")
-    return user
 
 
 def _cancelled(job_id: str) -> Callable[[], bool]:
