@@ -85,16 +85,26 @@ def append(
 
 
 def append_streams(
-    writes: Sequence[StreamWrite], *, actor: Any = None, studio_id: str | None = None, causation_id: str | None = None
+    writes: Sequence[StreamWrite],
+    *,
+    actor: Any = None,
+    studio_id: str | None = None,
+    causation_id: str | None = None,
+    before_commit: Callable[[], None] | None = None,
 ) -> list[RecordedEvent]:
-    """Append to several streams in one transaction: all events are recorded, or none."""
+    """Append to several streams in one transaction: all events are recorded, or none.
+
+    `before_commit` runs once the events and read-model writes are sent, just before COMMIT; if it
+    raises, nothing is recorded. It lets work the events depend on (making a file they name
+    durable) overlap the append's round trips instead of preceding them.
+    """
     metadata = context.metadata_for(actor=actor, studio_id=studio_id, causation_id=causation_id)
     streams = [w.stream_id for w in writes]
     # The one-round-trip path needs every version up front, and one write per stream.
     known = all(w.expected_version is not None for w in writes) and len(set(streams)) == len(streams)
     guard = {w.stream_id: w.expected_version for w in writes} if known else None
     drafts = [(event.type_name(), lambda event=event: event) for w in writes for event in w.events]
-    return _append(lambda current: _plan_writes(writes, current), streams, guard, metadata, drafts)
+    return _append(lambda current: _plan_writes(writes, current), streams, guard, metadata, drafts, before_commit)
 
 
 def append_stored(events: Sequence[StoredForm], *, metadata: Mapping[str, Any] | None = None) -> list[RecordedEvent]:
@@ -135,16 +145,20 @@ def _append(
     guard: dict[str, int] | None,
     metadata: dict[str, Any],
     drafts: list[tuple[str, Callable[[], Any]]],
+    before_commit: Callable[[], None] | None = None,
 ) -> list[RecordedEvent]:
     """Lock, chain and insert the planned events, then project them, in one transaction."""
     metadata_json, metadata = stored_json(metadata)
     now = timezone.now()
+    ready = before_commit or _nothing
     needed = projections.prepare(drafts)
     if needed is not None:
-        return _append_projected(plan, streams, needed, metadata, metadata_json, now)
+        return _append_projected(plan, streams, needed, metadata, metadata_json, now, ready)
     hint = _head_hint.get(connection.alias) if guard is not None else None
     candidate = _chain(plan(dict(guard)), hint, metadata, metadata_json, now) if hint is not None else None
     if candidate and _commits_alone(candidate):
+        ready()  # this path commits in the round trip that writes
+        ready = _nothing
         if _insert_and_commit(candidate, metadata_json, (hint, guard)):
             return _remember(candidate)
         candidate = None  # the remembered head was stale: fall back to reading it under the lock
@@ -159,7 +173,12 @@ def _append(
                 head, current = _read_head(cursor, streams, lock=not locked)
                 rows = _chain(plan(current), head, metadata, metadata_json, now)
                 _insert(cursor, rows, metadata_json)
+        ready()
     return _remember(rows)
+
+
+def _nothing() -> None:
+    pass
 
 
 def _append_projected(
@@ -169,13 +188,16 @@ def _append_projected(
     metadata: dict[str, Any],
     metadata_json: str,
     now: datetime,
+    ready: Callable[[], None],
 ) -> list[RecordedEvent]:
     """Append events that projections handle and apply them to the read models, in one transaction.
 
-    On PostgreSQL that takes three round trips whatever the events are, as long as the handlers
+    On PostgreSQL that takes two round trips whatever the events are, as long as the handlers
     declare what they read: the lock with the head, the streams' versions, the checkpoints and
-    every declared row; then the events' INSERT with every read-model write; then COMMIT.
+    every declared row; then the events' INSERT with every read-model write and the COMMIT (a
+    third when the append is part of a larger transaction, whose end commits it).
     """
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
         if connection.vendor != "postgresql":
             with connection.cursor() as cursor:
@@ -183,8 +205,9 @@ def _append_projected(
                 rows = _chain(plan(current), head, metadata, metadata_json, now)
                 _insert(cursor, rows, metadata_json)
             needed.apply([row[0] for row in rows], fetch_pipelined(needed.statements()))
+            ready()
         else:
-            rows = _insert_projected(plan, streams, needed, metadata, metadata_json, now)
+            rows = _insert_projected(plan, streams, needed, metadata, metadata_json, now, ready, commit=outermost)
     return _remember(rows)
 
 
@@ -195,9 +218,12 @@ def _insert_projected(
     metadata: dict[str, Any],
     metadata_json: str,
     now: datetime,
+    ready: Callable[[], None],
+    *,
+    commit: bool,
 ) -> list[tuple[RecordedEvent, str]]:
     """PostgreSQL, inside the append's transaction: read under the lock in one round trip, then send
-    the events and the read-model writes in a second (the caller's COMMIT is the third)."""
+    the events, the read-model writes and (when `commit`) the COMMIT in a second."""
     statements = needed.statements()
     head_cursor, read_cursors = server_cursor(), [server_cursor() for _ in statements]
     with connection.wrap_database_errors, head_cursor.connection.pipeline() as pipeline:
@@ -210,8 +236,14 @@ def _insert_projected(
         rows = _chain(plan(current), head, metadata, metadata_json, now)
         for sql, params in _insert_statements(rows, metadata_json):
             head_cursor.execute(sql, params)
-        # The handlers' writes join this pipeline; it is sent when the block ends.
+        # The handlers' writes join this pipeline (psycopg sends them as they come; the server runs
+        # them while `ready` waits); its end sends a Sync and waits for every result.
         needed.apply([row[0] for row in rows], [cursor.fetchall() for cursor in read_cursors])
+        ready()
+        if commit:
+            # Commits in this round trip. Django's atomic block then finds the transaction over and
+            # has nothing left to send; a failed COMMIT raises here and the block rolls back (nothing).
+            head_cursor.execute("COMMIT")
     return rows
 
 

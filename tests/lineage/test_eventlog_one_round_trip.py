@@ -1,8 +1,9 @@
-"""The one-round-trip append on PostgreSQL: an append that is a whole transaction by itself sends the
-lock and a guarded INSERT in one pipeline and commits at its sync (no BEGIN, no surrounding atomic).
+"""Appends that are whole transactions by themselves, on PostgreSQL: without projections, the lock and a
+guarded INSERT go in one pipeline and commit at its sync (no BEGIN); with projections, the writes
+and the COMMIT share the second of two round trips.
 
 These tests run outside pytest-django's per-test transaction (transaction=True), which is the only
-place that path is taken.
+place those paths are taken.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import DataError, connection
+from django.db import DataError, IntegrityError, connection
 
 from lineage import eventlog
-from lineage.eventlog import ConcurrencyError, store
+from lineage.eventlog import ConcurrencyError, Projection, StreamWrite, projections, store
+from lineage.models import ProjectionCheckpoint
 from tests.lineage.sample_events import NoteWritten
 
 pytestmark = [
@@ -89,4 +91,63 @@ def test_a_failed_append_rolls_back_and_leaves_the_lock_free_and_the_connection_
     assert done.is_set(), "the append lock was still held after the failed append"
     eventlog.append("fine", [NoteWritten("c")], expected_version=1)
     assert eventlog.head_position() == before + 2
+    assert eventlog.verify().ok
+
+
+def _seen_by_another_connection(stream: str) -> tuple[int, bool]:
+    """Return the stream's version and whether its read-model row exists, read on a new connection."""
+    seen: list[tuple[int, bool]] = []
+
+    def read() -> None:
+        try:
+            seen.append((eventlog.stream_version(stream), ProjectionCheckpoint.objects.filter(name=stream).exists()))
+        finally:
+            connection.close()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    reader.join()
+    return seen[0]
+
+
+@pytest.fixture
+def projected(monkeypatch):
+    """A projection that records each stream's first NoteWritten as a read-model row named after the stream."""
+    def handler(event, rows):
+        if event.stream_version == 1:
+            rows.add(ProjectionCheckpoint(name=event.stream_id, position=event.position))
+
+    monkeypatch.setitem(projections._REGISTRY, "notes", Projection("notes", {"NoteWritten": handler}, []))
+
+
+def test_a_projected_append_outside_a_transaction_commits_events_and_read_models_together(projected):
+    # when
+    recorded = eventlog.append("noted", [NoteWritten("a")], expected_version=0)
+    # then
+    assert _seen_by_another_connection("noted") == (1, True)
+    assert not connection.in_atomic_block and connection.connection.info.transaction_status == 0  # idle
+    assert eventlog.load_stream("noted") == recorded
+    assert eventlog.append("noted", [NoteWritten("b")], expected_version=1)[0].position == recorded[0].position + 1
+
+
+@pytest.mark.parametrize("failure", ["before commit", "read-model write"])
+def test_a_failed_projected_append_outside_a_transaction_leaves_nothing_and_the_connection_usable(projected,
+                                                                                                  failure):
+    # given
+    before = eventlog.head_position()
+    if failure == "read-model write":
+        ProjectionCheckpoint.objects.create(name="doomed", position=0)  # the handler's row collides with it
+
+    def fail() -> None:
+        raise OSError("the file could not be stored")
+
+    # when
+    with pytest.raises(OSError if failure == "before commit" else IntegrityError):
+        eventlog.append_streams([StreamWrite("doomed", [NoteWritten("x")], 0)],
+                                before_commit=fail if failure == "before commit" else None)
+    # then
+    assert eventlog.head_position() == before
+    assert _seen_by_another_connection("doomed") == (0, failure == "read-model write")
+    assert connection.connection.info.transaction_status == 0  # idle: rolled back
+    eventlog.append("afterwards", [NoteWritten("y")], expected_version=0)
     assert eventlog.verify().ok
