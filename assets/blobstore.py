@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO
 
@@ -50,20 +52,73 @@ def storage_put(key: str, data: bytes) -> None:
         storage.delete(saved)
 
 
+# Background fsyncs for storage_put_started: fsync releases the GIL for as long as the disk takes.
+_SYNCERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="blob-fsync")
+
+
+def storage_put_started(key: str, data: bytes) -> Callable[[], None]:
+    """Start storing bytes (as storage_put); return a function that finishes storing them (at once if
+    called again), raising what storing raised.
+
+    On a filesystem the bytes are written now and made durable by an fsync in a background thread;
+    the returned function waits for it and renames the file into place. An object store's upload is
+    done before this returns: the caller waits inside an append, which holds the log's append lock
+    until COMMIT, and no append should wait on a network upload.
+    """
+    storage = blob_storage()
+    if not isinstance(storage, FileSystemStorage) or storage.exists(key):
+        storage_put(key, data)
+        return _stored
+    path = Path(storage.path(key))
+    handle, temporary = _write_partial(path, data)
+    synced = _SYNCERS.submit(os.fsync, handle)
+    finished: list[bool] = []
+
+    def finish() -> None:
+        if finished:
+            return
+        finished.append(True)
+        _publish(handle, temporary, path, synced.result)
+
+    return finish
+
+
+def _stored() -> None:
+    pass
+
+
 def _put_file_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside the target, then rename: a killed writer leaves no partial blob."""
+    """Write to a temporary file beside the target, fsync, then rename: a killed writer leaves no partial blob."""
+    handle, temporary = _write_partial(path, data)
+    _publish(handle, temporary, path, lambda: os.fsync(handle))
+
+
+def _write_partial(path: Path, data: bytes) -> tuple[int, str]:
+    """Write the bytes to a new temporary file beside `path`; return its open descriptor and name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide blobs from a separately-run web server
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+        os.fchmod(handle, 0o644)  # mkstemp's 0600 would hide blobs from a separately-run web server
+    except BaseException:
+        os.close(handle)
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return handle, temporary
+
+
+def _publish(handle: int, temporary: str, path: Path, sync: Callable[[], object]) -> None:
+    """Make the temporary file durable with `sync`, then rename it into place (or remove it on failure)."""
+    try:
+        sync()
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    finally:
+        os.close(handle)
 
 
 def storage_open(key: str) -> IO[bytes]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
@@ -14,7 +16,7 @@ from django.db.models import Exists
 
 from assets import pins
 from assets.aggregate import TRANSITIONS, AssetState, asset_load
-from assets.blobstore import blob_key, storage_put, thumbnail_key
+from assets.blobstore import blob_key, storage_put, storage_put_started, thumbnail_key
 from assets.errors import AssetVersionConflict, BlobTooLarge, InvalidTransition
 from assets.events import (
     AssetCreated,
@@ -27,7 +29,7 @@ from assets.events import (
     blob_stream,
     stream,
 )
-from assets.images import image_inspect, image_thumbnail
+from assets.images import ImageInfo, image_inspect, image_thumbnail
 from assets.models import Asset, AssetVersion, Blob, BlobGrant
 from assets.schemas import validate_attributes
 from config.errors import InvalidInput, NotFound
@@ -192,17 +194,12 @@ def blob_store(*, actor: Any, studio_id: str, data: bytes | IO[bytes], filename:
     return blob
 
 
-def blob_prepare(
-    *, studio_id: str, data: bytes | IO[bytes], thumbnail: bool = True,
-) -> tuple[str, list[StreamWrite], bool]:
+def blob_prepare(*, studio_id: str, data: bytes | IO[bytes]) -> tuple[str, list[StreamWrite], bool]:
     """Validate and store an image's bytes (and thumbnail) under its SHA-256, without recording it.
 
     Return the SHA-256, the BlobStored write to append (none when the studio already holds these
-    bytes) and whether the bytes were stored before. For callers that append the blob together with
-    what it belongs to (a render), in one transaction; they must have authorized the studio's upload.
-    Files come first: a blob the log names always exists, and bytes stored by an append that then
-    failed are harmless (content-addressed, written once). Without `thumbnail`, the thumbnail is
-    derived when first asked for (the thumbnail API does that for any blob lacking one).
+    bytes) and whether the bytes were stored before. Files come first: a blob the log names always
+    exists, and bytes stored by an append that then failed are harmless (content-addressed, written once).
     """
     content = _read_limited(data)
     sha = hashlib.sha256(content).hexdigest()
@@ -211,14 +208,42 @@ def blob_prepare(
                .values_list("granted", flat=True).first())
     if granted:
         return sha, [], True  # these exact bytes were validated when first stored
-    existed = granted is not None
     info = image_inspect(content)
     storage_put(blob_key(sha), content)
-    if thumbnail:
-        storage_put(thumbnail_key(sha), image_thumbnail(content))
+    storage_put(thumbnail_key(sha), image_thumbnail(content))
+    return sha, [_blob_stored(studio_id, sha, info, len(content))], granted is not None
+
+
+@dataclass(frozen=True)
+class MadeBlob:
+    """Bytes the system made (a render's PNG), validated, being stored, and the write that records them."""
+
+    sha256: str
+    writes: list[StreamWrite]
+    stored: Callable[[], None]  # waits until the bytes are durable; raises if storing them failed
+
+
+def blob_prepare_made(*, studio_id: str, data: bytes) -> MadeBlob:
+    """Validate bytes the system made itself, start storing them, and return the write to append with them.
+
+    For a render's PNG, appended in one transaction with the render, on behalf of a requester who
+    was authorized when the job was queued. Such bytes are new (a PNG carries its manifest's hash),
+    so no query looks for them first: at worst the log gets a second BlobStored, which its
+    projection ignores. They are written in the background: pass `stored` as the append's
+    `before_commit`, so that the file is written while the append's round trips travel and is still
+    durable before the log names it. The thumbnail is derived when first asked for.
+    """
+    content = _read_limited(data)
+    sha = hashlib.sha256(content).hexdigest()
+    info = image_inspect(content)
+    stored = storage_put_started(blob_key(sha), content)
+    return MadeBlob(sha, [_blob_stored(studio_id, sha, info, len(content))], stored)
+
+
+def _blob_stored(studio_id: str, sha: str, info: ImageInfo, size: int) -> StreamWrite:
     event = BlobStored(studio_id=studio_id, sha256=sha, content_type=info.content_type, width=info.width,
-                       height=info.height, size=len(content))
-    return sha, [StreamWrite(blob_stream(sha), [event], expected_version=None)], existed
+                       height=info.height, size=size)
+    return StreamWrite(blob_stream(sha), [event], expected_version=None)
 
 
 def _read_limited(data: bytes | IO[bytes]) -> bytes:

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assets.services import blob_prepare
+from assets.services import MadeBlob, blob_prepare_made
 from config.database import fetch_pipelined, model_columns, model_from_row
 from config.errors import DomainError
 from generation.backends import RenderCancelled
@@ -144,10 +144,16 @@ def _render(state: _State) -> None:
         raise PermanentRenderError(f"this worker cannot render the manifest as recorded; it differs in: {keys}")
     png = render_png(manifest, item.manifest_hash, backend, cancelled=_cancelled(str(job.id)),
                      progress=_progress(str(job.id), item.index))
-    _record(str(job.id), item.index, _reuse_or_record(png), state, actor=state.requester)
+    blob = _store(png, str(job.studio_id))
+    try:
+        # The PNG becomes durable while the append's round trips travel; COMMIT waits for it.
+        _record(str(job.id), item.index, _reuse_or_record(blob), state, actor=state.requester,
+                before_commit=blob.stored)
+    finally:
+        blob.stored()  # done already unless the append never got that far: a stored blob is never half-written
 
 
-def _reuse_or_record(png: bytes | None) -> Callable[[_State, int], list[StreamWrite]]:
+def _reuse_or_record(blob: MadeBlob | None) -> Callable[[_State, int], list[StreamWrite]]:
     """Return a builder that records this render, or reuses the manifest's render if one exists."""
     render_id = str(uuid.uuid4())
 
@@ -155,38 +161,35 @@ def _reuse_or_record(png: bytes | None) -> Callable[[_State, int], list[StreamWr
         job, item = state.job, state.item
         # The render stream's expected version 0 catches a race; look for an existing render only after one.
         existing = None
-        if png is None or conflicts:
+        if blob is None or conflicts:
             existing = Render.objects.filter(manifest_hash=item.manifest_hash).values_list("id", flat=True).first()
-        if existing is None and png is None:
+        if existing is None and blob is None:
             raise PermanentRenderError("the manifest's render vanished")  # renders are never deleted
         done = ShotRenderSucceeded(job_id=str(job.id), index=item.index, render_id=str(existing or render_id),
                                    reused=existing is not None)
         finish = _finish(job, item, JobStatus.SUCCEEDED)
         writes = [StreamWrite(job_stream(str(job.id)), [done, *finish], state.version)]
         if existing is None:
-            blob, blob_writes = _store(png, str(job.studio_id))
             render = RenderSucceeded(render_id=render_id, job_id=str(job.id), index=item.index,
                                      studio_id=str(job.studio_id), shot_id=item.shot_id,
                                      shot_revision=item.shot_revision, manifest_hash=item.manifest_hash,
-                                     manifest=item.manifest, image_sha256=blob)
-            writes[:0] = [*blob_writes, StreamWrite(render_stream(item.manifest_hash), [render], 0)]
+                                     manifest=item.manifest, image_sha256=blob.sha256)
+            writes[:0] = [*blob.writes, StreamWrite(render_stream(item.manifest_hash), [render], 0)]
         return writes
 
     return build
 
 
-def _store(png: bytes | None, studio_id: str) -> tuple[str, list[StreamWrite]]:
-    """Store the PNG's bytes; return its SHA-256 and the BlobStored write to append with the render.
+def _store(png: bytes, studio_id: str) -> MadeBlob:
+    """Validate the PNG and start storing it; return it with the BlobStored write to append with the render.
 
     No upload permission is checked here: the job's requester was authorized to render when the job
     was queued, and the worker stores the output on that request's behalf.
     """
     try:
-        # Renders are many and their thumbnails seldom looked at: the thumbnail API derives one on demand.
-        sha, writes, _existed = blob_prepare(studio_id=studio_id, data=png, thumbnail=False)
+        return blob_prepare_made(studio_id=studio_id, data=png)
     except DomainError as error:
         raise PermanentRenderError(f"the render cannot be stored: {error.message}") from None
-    return sha, writes
 
 
 def _reproduce(state: _State) -> None:
@@ -211,29 +214,26 @@ def _reproduce(state: _State) -> None:
 
 
 def _record(job_id: str, index: int, build: Callable[[_State, int], list[StreamWrite]],
-            known: _State | None = None, actor: Any = None) -> bool:
-    """Append what `build` returns against fresh state, retrying on conflicts; False if the item finished.
+            known: _State | None = None, actor: Any = None, before_commit: Callable[[], None] | None = None) -> bool:
+    """Append what `build` returns, retrying on conflicts against fresh state; False if the item finished.
 
     `build` writes nothing to the database (at most blob files): everything it decides is recorded
-    by the one atomic append, whose expected job-stream version refuses a decision made on stale state.
+    by the one atomic append, whose expected job-stream version refuses a decision made on stale
+    state. So the state `known` from before the render is tried as it is, without reading the
+    version first: a stale one costs a refused append and a second try, a fresh one (the usual
+    case) no query at all.
     """
     for conflicts in range(MAX_ATTEMPTS):
-        state = _fresh(job_id, index, known if conflicts == 0 else None)
+        state = known if conflicts == 0 and known is not None else _state(job_id, index)
         if state.finished():
             return False
         try:
-            eventlog.append_streams(build(state, conflicts), actor=actor, studio_id=str(state.job.studio_id))
+            eventlog.append_streams(build(state, conflicts), actor=actor, studio_id=str(state.job.studio_id),
+                                    before_commit=before_commit)
             return True
         except ConcurrencyError:
             continue  # another worker or a cancellation got there first: decide again on fresh state
     raise ConcurrencyError(job_stream(job_id), -1, -1)
-
-
-def _fresh(job_id: str, index: int, known: _State | None) -> _State:
-    """Return the state, reusing `known` when the job stream has not moved since it was read."""
-    if known is not None and eventlog.stream_version(job_stream(job_id)) == known.version:
-        return known
-    return _state(job_id, index)
 
 
 def _state(job_id: str, index: int) -> _State:
@@ -267,9 +267,12 @@ def _finish(job: Job, item: JobItem, outcome: str, comparison: ReproductionCompa
     """Return [JobFinished] when this item is the job's last unfinished one."""
     if job.done < job.total - 1:  # `done` counts the items already finished, at the state's version
         return []
-    others = list(JobItem.objects.filter(job_id=job.id).exclude(pk=item.pk).defer("manifest"))
-    failed = outcome == JobStatus.FAILED or any(other.status == JobStatus.FAILED for other in others)
-    result = _reproduce_result(others, item, comparison) if job.kind == JobKind.REPRODUCE else None
+    # Every failed item is listed in the job's errors; a reproduction also reports every item's comparison.
+    failed = outcome == JobStatus.FAILED or bool(job.errors)
+    result = None
+    if job.kind == JobKind.REPRODUCE:
+        others = list(JobItem.objects.filter(job_id=job.id).exclude(pk=item.pk).defer("manifest"))
+        result = _reproduce_result(others, item, comparison)
     return [JobFinished(job_id=str(job.id), status=JobStatus.FAILED if failed else JobStatus.SUCCEEDED, result=result)]
 
 

@@ -72,3 +72,18 @@ def test_a_refused_upload_puts_nothing_in_s3(api, studio, image_bytes, s3_blobs,
     # then
     assert response.status_code == 400
     assert "Contents" not in s3_blobs.list_objects_v2(Bucket=BUCKET)
+
+
+def test_bytes_the_system_made_are_uploaded_before_their_append_begins(studio, image_bytes, s3_blobs):
+    # given
+    from assets.services import blob_prepare_made
+
+    data = image_bytes(5)
+    sha = hashlib.sha256(data).hexdigest()
+    # when
+    made = blob_prepare_made(studio_id=str(studio.id), data=data)
+    # then the object is there already: no append waits on a network upload while it holds the log's lock
+    keys = [item["Key"] for item in s3_blobs.list_objects_v2(Bucket=BUCKET)["Contents"]]
+    assert keys == [f"sha256/{sha[:2]}/{sha[2:4]}/{sha}"]
+    made.stored()  # returns at once
+    assert made.sha256 == sha

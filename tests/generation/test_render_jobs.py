@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -131,6 +132,35 @@ def test_a_redelivery_after_a_crash_mid_render_records_the_render_once(admin_use
     assert job.status == "succeeded"
     assert Render.objects.count() == 1
     assert event_types(before) == ["BlobStored", "RenderSucceeded", "ShotRenderSucceeded", "JobFinished"]
+
+
+def test_a_render_whose_file_cannot_be_stored_records_nothing_and_succeeds_when_retried(
+        admin_user, make_episode, previz_model, monkeypatch, event_types, settings):
+    # given a disk that fails to make the PNG durable (its fsync runs while the render's append travels)
+    import os
+
+    episode = make_episode(previz_model, shots=1)
+    job = services.episode_render(actor=admin_user, episode_id=str(episode.id))
+    working = os.fsync
+
+    def full(handle):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    before = eventlog.head_position()
+    # when
+    with pytest.raises(OSError, match="No space left"):
+        services.job_item_run(job_id=str(job.id), index=0)
+    # then nothing but the job's start is recorded, and the retry renders it
+    assert event_types(before) == ["JobStarted"]
+    assert Render.objects.count() == 0
+    assert not list(Path(settings.STORAGES["blobs"]["OPTIONS"]["location"]).rglob(".partial-*"))  # no partial file
+    monkeypatch.setattr(os, "fsync", working)
+    services.job_item_run(job_id=str(job.id), index=0)
+    job.refresh_from_db()
+    render = Render.objects.get()
+    assert (job.status, job.renders) == ("succeeded", [str(render.id)])
+    assert hashlib.sha256(read_blob(render.image_sha256)).hexdigest() == render.image_sha256
 
 
 def test_rendering_the_same_episode_again_reuses_the_renders(admin_user, make_episode, previz_model):
