@@ -95,7 +95,8 @@ def _put_file_atomically(path: Path, data: bytes) -> None:
 
 def _write_partial(path: Path, data: bytes) -> tuple[int, str]:
     """Write the bytes to a new temporary file beside `path`; return its open descriptor and name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():  # a stat: much cheaper than a mkdir refused because the folder exists
+        path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
     try:
         view = memoryview(data)

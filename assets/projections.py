@@ -25,6 +25,7 @@ def asset_created(event: RecordedEvent, rows: Rows) -> None:
                    updated_at=event.recorded_at, search_text=e.name.lower()))
 
 
+@reads(lambda e: [(Asset, e.asset_id)])
 def asset_version_created(event: RecordedEvent, rows: Rows) -> None:
     """Add the version as a draft, its component edges, and move the asset's latest version."""
     e = event.payload
@@ -43,6 +44,7 @@ def asset_version_created(event: RecordedEvent, rows: Rows) -> None:
     rows.save(asset)
 
 
+@reads(lambda e: [(AssetVersion, f"{e.asset_id}:{e.number}"), (Asset, e.asset_id)])
 def asset_version_status_changed(event: RecordedEvent, rows: Rows) -> None:
     """Set the version's status and recompute the asset's approved version."""
     e = event.payload

@@ -29,7 +29,7 @@ from assets.events import (
     blob_stream,
     stream,
 )
-from assets.images import ImageInfo, image_inspect, image_thumbnail
+from assets.images import ImageInfo, image_header, image_inspect, image_thumbnail
 from assets.models import Asset, AssetVersion, Blob, BlobGrant
 from assets.schemas import validate_attributes
 from config.errors import InvalidInput, NotFound
@@ -216,7 +216,7 @@ def blob_prepare(*, studio_id: str, data: bytes | IO[bytes]) -> tuple[str, list[
 
 @dataclass(frozen=True)
 class MadeBlob:
-    """Bytes the system made (a render's PNG), validated, being stored, and the write that records them."""
+    """Bytes the system made (a render's PNG), checked, being stored, and the write that records them."""
 
     sha256: str
     writes: list[StreamWrite]
@@ -224,7 +224,7 @@ class MadeBlob:
 
 
 def blob_prepare_made(*, studio_id: str, data: bytes) -> MadeBlob:
-    """Validate bytes the system made itself, start storing them, and return the write to append with them.
+    """Check bytes the system made itself, start storing them, and return the write to append with them.
 
     For a render's PNG, appended in one transaction with the render, on behalf of a requester who
     was authorized when the job was queued. Such bytes are new (a PNG carries its manifest's hash),
@@ -235,7 +235,7 @@ def blob_prepare_made(*, studio_id: str, data: bytes) -> MadeBlob:
     """
     content = _read_limited(data)
     sha = hashlib.sha256(content).hexdigest()
-    info = image_inspect(content)
+    info = image_header(content)
     stored = storage_put_started(blob_key(sha), content)
     return MadeBlob(sha, [_blob_stored(studio_id, sha, info, len(content))], stored)
 

@@ -1,10 +1,11 @@
-"""Server-side-binding psycopg cursors on Django's PostgreSQL connection.
+"""Server-side-binding psycopg cursors on Django's PostgreSQL connection, and model rows read through them.
 
 The ORM's cursors bind parameters client-side, so PostgreSQL plans every statement afresh. The few
-hot statements that run thousands of times (event log appends and reads, impact analysis) go
-through these cursors instead: psycopg prepares a statement once it has seen it a few times on a
-connection (`prepare_threshold`, set in settings) and can pipeline several statements in one
-round trip.
+hot statements that run thousands of times (event log appends and reads, projections' row reads
+and writes, impact analysis, a worker's state) go through these cursors instead: psycopg prepares
+a statement once it has seen it a few times on a connection (`prepare_threshold`, set in
+settings) and can pipeline several statements in one round trip. `model_columns` and
+`model_from_row` turn such a statement's row into a model instance exactly as the ORM would.
 """
 
 from __future__ import annotations

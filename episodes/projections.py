@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from episodes.models import CastPin, Cut, Episode, Series, Shot, ShotRevision
-from lineage.eventlog import Projection, RecordedEvent, Rows, register
+from lineage.eventlog import Projection, RecordedEvent, Rows, reads, register
 
 
 def series_created(event: RecordedEvent, rows: Rows) -> None:
@@ -34,6 +34,7 @@ def shot_created(event: RecordedEvent, rows: Rows) -> None:
     _add_revision(event, rows)
 
 
+@reads(lambda e: [(ShotRevision, f"{e.shot_id}:{e.revision - 1}"), (Shot, e.shot_id)])
 def shot_revised(event: RecordedEvent, rows: Rows) -> None:
     """Add the revision, make its pins the current ones and move the shot to it."""
     e = event.payload

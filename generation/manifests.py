@@ -9,7 +9,7 @@ manifest hashes mean equal inputs; a worker renders from the manifest alone (plu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from assets.models import Asset, AssetVersion, VersionStatus
@@ -33,6 +33,16 @@ def cast_entries(cast: Sequence[dict[str, Any]], cache: dict[str, Any] | None = 
     """
     cache = {} if cache is None else cache
     return [_entry(pin["asset"], int(pin["version"]), pin.get("role") or "", 0, cache) for pin in cast]
+
+
+def preload_versions(pins: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Return a `cast_entries` cache holding every pinned version, read in one query (components are
+    read as the entries reach them)."""
+    keys = {f"{pin['asset']}:{int(pin['version'])}" for pin in pins}
+    cache: dict[str, Any] = dict.fromkeys(keys, (None, None))
+    for version in AssetVersion.objects.select_related("asset").filter(pk__in=keys):
+        cache[version.pk] = (version.asset, version)
+    return cache
 
 
 def _entry(asset_id: str, number: int, role: str, depth: int, cache: dict[str, Any]) -> dict[str, Any]:

@@ -7,13 +7,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 
 from config.errors import NotFound
-from episodes.models import Cut, Episode, Shot, ShotRevision
+from episodes.models import Cut, Episode, ShotRevision
 from generation.backends import BackendError
 from generation.errors import JobFinishedAlready, ModelUnavailable, NothingToRender, UnapprovedPin, UnlicensedPin
 from generation.events import JobCancelled, JobQueued, job_stream
-from generation.manifests import build_manifest, cast_entries, manifest_hash, unapproved
+from generation.manifests import build_manifest, cast_entries, manifest_hash, preload_versions, unapproved
 from generation.models import TERMINAL_JOB_STATUSES, Job, JobItem, JobKind, Render, RenderModel
 from generation.rendering import runtime_for
 from lineage import eventlog
@@ -131,16 +132,15 @@ def jobs_resume(broker: Any = None) -> int:
 
 def current_revisions(episode_id: str) -> list[ShotRevision]:
     """Return the current revision of every shot of an episode, in shot order."""
-    shots = Shot.objects.filter(episode_id=episode_id).order_by("order", "id").values_list("id", "revision")
-    keys = [f"{shot_id}:{revision}" for shot_id, revision in shots]
-    by_key = {r.id: r for r in ShotRevision.objects.filter(pk__in=keys)}
-    return [by_key[key] for key in keys if key in by_key]
+    return list(ShotRevision.objects.filter(shot__episode_id=episode_id, revision=F("shot__revision"))
+                .order_by("shot__order", "shot_id"))
 
 
 def render_items(revisions: Sequence[ShotRevision], *, studio_id: str) -> list[dict[str, Any]]:
     """Build and check the manifest of each shot revision; refuse (422) unapproved pins or unusable models."""
     runtimes: dict[str, tuple[RenderModel, dict[str, Any]]] = {}
-    items, refused, versions = [], [], {}
+    items, refused = [], []
+    versions = preload_versions(pin for revision in revisions for pin in revision.cast)
     for index, revision in enumerate(revisions):
         entries = cast_entries(revision.cast, versions)
         refused += [{"shot": str(revision.shot_id), "revision": revision.revision, **pin}

@@ -2,13 +2,15 @@
 
 A projection lists its handlers in one explicit table and owns its read-model tables. Handlers
 write through `Rows`, a small unit of work, so the same handler code serves both incremental
-application (rows loaded from the database on demand) and a fast rebuild (all rows kept in
-memory, then bulk-inserted). Read-model primary keys and times must come from events, never
-from sequences or clocks, so that a rebuild reproduces the live tables exactly.
+application (rows loaded from the database: those a handler declares with `@reads` all in the
+append's first round trip, any other on demand) and a fast rebuild (all rows kept in memory,
+then bulk-inserted). Read-model primary keys and times must come from events, never from
+sequences or clocks, so that a rebuild reproduces the live tables exactly.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
 import uuid
@@ -150,11 +152,24 @@ def _update_row(obj: models.Model, names: set[str] | None) -> None:
         changes = [(f, None, v) for f, v in zip(fields, values, strict=True)]
         type(obj)._default_manager.filter(pk=obj.pk)._update(changes)
         return
-    quote = connection.ops.quote_name
-    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
-           f"WHERE {quote(meta.pk.column)} = %s")
     params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
-    _execute(sql, [*params, meta.pk.get_db_prep_value(obj.pk, connection)])
+    _execute(_update_sql(type(obj), tuple(f.column for f in fields)),
+             [*params, meta.pk.get_db_prep_value(obj.pk, connection)])
+
+
+@functools.lru_cache(maxsize=1024)
+def _update_sql(model: type[models.Model], columns: tuple[str, ...]) -> str:
+    quote, meta = connection.ops.quote_name, model._meta
+    return (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(column)} = %s' for column in columns)} "
+            f"WHERE {quote(meta.pk.column)} = %s")
+
+
+@functools.lru_cache(maxsize=1024)
+def _insert_sql(model: type[models.Model], count: int) -> str:
+    quote, fields = connection.ops.quote_name, model._meta.concrete_fields
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    return (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES {', '.join([row] * count)}")
 
 
 _COPY_FROM = 200  # rows; below this a bulk INSERT is as quick as COPY
@@ -167,20 +182,18 @@ def _insert_rows(model: type[models.Model], objs: list[models.Model]) -> None:
         model._default_manager.bulk_create(objs, batch_size=2000)
         return
     fields = model._meta.concrete_fields
-    table, quote = model._meta.db_table, connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
     rows = _copy_rows(fields, objs, connection)
     # COPY cannot travel in a pipeline: an append's writes (sent in one with its events) take INSERT.
     if len(objs) < _COPY_FROM or in_pipeline():
         # Built here rather than by the ORM: compiling bulk_create cost more than the INSERT itself.
-        placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
         step = max(1, _MAX_PARAMETERS // len(fields))
         while chunk := [value for row in itertools.islice(rows, step) for value in row]:
-            count = len(chunk) // len(fields)
-            _execute(f"INSERT INTO {quote(table)} ({columns}) VALUES {', '.join([placeholders] * count)}", chunk)
+            _execute(_insert_sql(model, len(chunk) // len(fields)), chunk)
         return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(
-            f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+            f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
 
