@@ -14,5 +14,6 @@ Decisions (see also api-contract.md "Assets and immutable versions"):
   exact versions of other assets of the same studio, each asset at most once, with no asset-level
   cycle; derived_from names any version of a same-kind asset of the studio (itself included).
 - Blobs: stored once under "sha256/ab/cd/<sha>" with a 256 px WebP thumbnail under
-  "thumbnails/ab/cd/<sha>-256.webp"; stream "blob-<sha>", one BlobStored per studio granted.
+  "thumbnails/ab/cd/<sha>-256.webp" (made on upload; a render's on its first request); stream
+  "blob-<sha>", one BlobStored per studio granted.
 """
