@@ -87,8 +87,8 @@ def apply_environment(env: dict[str, Any]) -> None:
         return
     import torch
 
-    if env.get("threads") is not None:
-        torch.set_num_threads(int(env["threads"]))
+    if env.get("threads") is not None and torch.get_num_threads() != int(env["threads"]):
+        torch.set_num_threads(int(env["threads"]))  # only when it differs: setting it costs the next render
     if env.get("deterministic_algorithms") is not None:
         torch.use_deterministic_algorithms(bool(env["deterministic_algorithms"]))
     if env.get("cudnn_deterministic") is not None:
