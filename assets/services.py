@@ -186,32 +186,21 @@ def blob_store(*, actor: Any, studio_id: str, data: bytes | IO[bytes], filename:
     """
     studio_id = str(studio_id)
     authorize(actor, studio_id, "blob.upload")
-    sha, writes, existed = blob_prepare(studio_id=studio_id, data=data)
-    if writes:
-        eventlog.append_streams(writes, actor=actor, studio_id=studio_id)
-    blob = Blob.objects.get(pk=sha)
-    blob.created = not existed  # the API answers 201 for new bytes, 200 for bytes already stored
-    return blob
-
-
-def blob_prepare(*, studio_id: str, data: bytes | IO[bytes]) -> tuple[str, list[StreamWrite], bool]:
-    """Validate and store an image's bytes (and thumbnail) under its SHA-256, without recording it.
-
-    Return the SHA-256, the BlobStored write to append (none when the studio already holds these
-    bytes) and whether the bytes were stored before. Files come first: a blob the log names always
-    exists, and bytes stored by an append that then failed are harmless (content-addressed, written once).
-    """
     content = _read_limited(data)
     sha = hashlib.sha256(content).hexdigest()
     # One query: None when the bytes are new, else whether the studio holds a grant (only made with its blob).
     granted = (Blob.objects.filter(pk=sha).annotate(granted=Exists(BlobGrant.objects.filter(pk=f"{studio_id}:{sha}")))
                .values_list("granted", flat=True).first())
-    if granted:
-        return sha, [], True  # these exact bytes were validated when first stored
-    info = image_inspect(content)
-    storage_put(blob_key(sha), content)
-    storage_put(thumbnail_key(sha), image_thumbnail(content))
-    return sha, [_blob_stored(studio_id, sha, info, len(content))], granted is not None
+    if not granted:  # a granted blob's bytes were validated when first stored
+        info = image_inspect(content)
+        # Files come first: a blob the log names always exists, and bytes stored by an append that
+        # then failed are harmless (content-addressed, written once).
+        storage_put(blob_key(sha), content)
+        storage_put(thumbnail_key(sha), image_thumbnail(content))
+        eventlog.append_streams([_blob_stored(studio_id, sha, info, len(content))], actor=actor, studio_id=studio_id)
+    blob = Blob.objects.get(pk=sha)
+    blob.created = granted is None  # the API answers 201 for new bytes, 200 for bytes already stored
+    return blob
 
 
 @dataclass(frozen=True)

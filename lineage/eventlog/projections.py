@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
-from config.database import fetch_pipelined, model_columns, model_from_row, server_cursor
+from config.database import model_columns, model_from_row, server_cursor
 from lineage.eventlog.types import RecordedEvent
 from lineage.models import ProjectionCheckpoint
 
@@ -242,7 +242,7 @@ def _dispatch(projection: Projection, events: Iterable[RecordedEvent], rows: Row
             handler(event, rows)
 
 
-def interested(types: set[str]) -> list[Projection]:
+def _interested(types: set[str]) -> list[Projection]:
     """Return the projections that handle at least one of these event types."""
     return [p for p in _REGISTRY.values() if not types.isdisjoint(p.handlers)]
 
@@ -283,7 +283,7 @@ class Reads:
 def prepare(drafts: Iterable[tuple[str, Callable[[], Any]]]) -> Reads | None:
     """Return what the projections of these (event type, payload) drafts read, or None when none handles them."""
     drafts = list(drafts)
-    chosen = interested({type_ for type_, _ in drafts})
+    chosen = _interested({type_ for type_, _ in drafts})
     if not chosen:
         return None
     keys: dict[type[models.Model], dict[Any, None]] = {}
@@ -294,13 +294,6 @@ def prepare(drafts: Iterable[tuple[str, Callable[[], Any]]]) -> Reads | None:
                 for model, pk in declared(payload()):
                     keys.setdefault(model, {})[pk] = None
     return Reads(chosen, {model: list(pks) for model, pks in keys.items()})
-
-
-def apply(events: Sequence[RecordedEvent]) -> None:
-    """Apply freshly appended events to every projection (inside the append transaction)."""
-    needed = prepare((event.type, lambda event=event: event.payload) for event in events)
-    if needed is not None:
-        needed.apply(events, fetch_pipelined(needed.statements()))
 
 
 def _save_checkpoints(names: list[str], position: int, existing: Mapping[str, int]) -> None:

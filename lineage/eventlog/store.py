@@ -150,12 +150,16 @@ def _append(
     """Lock, chain and insert the planned events, then project them, in one transaction."""
     metadata_json, metadata = stored_json(metadata)
     now = timezone.now()
+
+    def chain(head: tuple[int, str], current: dict[str, int]) -> list[tuple[RecordedEvent, str]]:
+        return _chain(plan(current), head, metadata, metadata_json, now)
+
     ready = before_commit or _nothing
     needed = projections.prepare(drafts)
     if needed is not None:
-        return _append_projected(plan, streams, needed, metadata, metadata_json, now, ready)
+        return _append_projected(streams, needed, chain, metadata_json, ready)
     hint = _head_hint.get(connection.alias) if guard is not None else None
-    candidate = _chain(plan(dict(guard)), hint, metadata, metadata_json, now) if hint is not None else None
+    candidate = chain(hint, dict(guard)) if hint is not None else None
     if candidate and _commits_alone(candidate):
         ready()  # this path commits in the round trip that writes
         ready = _nothing
@@ -170,8 +174,7 @@ def _append(
                 if _insert(cursor, candidate, metadata_json, guard=(hint, guard)):
                     rows = candidate
             if rows is None:
-                head, current = _read_head(cursor, streams, lock=not locked)
-                rows = _chain(plan(current), head, metadata, metadata_json, now)
+                rows = chain(*_read_head(cursor, streams, lock=not locked))
                 _insert(cursor, rows, metadata_json)
         ready()
     return _remember(rows)
@@ -181,14 +184,11 @@ def _nothing() -> None:
     pass
 
 
+_Chain = Callable[[tuple[int, str], dict[str, int]], list[tuple[RecordedEvent, str]]]
+
+
 def _append_projected(
-    plan: Callable[[dict[str, int]], list[_Planned]],
-    streams: list[str],
-    needed: projections.Reads,
-    metadata: dict[str, Any],
-    metadata_json: str,
-    now: datetime,
-    ready: Callable[[], None],
+    streams: list[str], needed: projections.Reads, chain: _Chain, metadata_json: str, ready: Callable[[], None],
 ) -> list[RecordedEvent]:
     """Append events that projections handle and apply them to the read models, in one transaction.
 
@@ -201,26 +201,18 @@ def _append_projected(
     with transaction.atomic():
         if connection.vendor != "postgresql":
             with connection.cursor() as cursor:
-                head, current = _read_head(cursor, streams, lock=True)
-                rows = _chain(plan(current), head, metadata, metadata_json, now)
+                rows = chain(*_read_head(cursor, streams, lock=True))
                 _insert(cursor, rows, metadata_json)
             needed.apply([row[0] for row in rows], fetch_pipelined(needed.statements()))
             ready()
         else:
-            rows = _insert_projected(plan, streams, needed, metadata, metadata_json, now, ready, commit=outermost)
+            rows = _insert_projected(streams, needed, chain, metadata_json, ready, commit=outermost)
     return _remember(rows)
 
 
 def _insert_projected(
-    plan: Callable[[dict[str, int]], list[_Planned]],
-    streams: list[str],
-    needed: projections.Reads,
-    metadata: dict[str, Any],
-    metadata_json: str,
-    now: datetime,
-    ready: Callable[[], None],
-    *,
-    commit: bool,
+    streams: list[str], needed: projections.Reads, chain: _Chain, metadata_json: str, ready: Callable[[], None],
+    *, commit: bool,
 ) -> list[tuple[RecordedEvent, str]]:
     """PostgreSQL, inside the append's transaction: read under the lock in one round trip, then send
     the events, the read-model writes and (when `commit`) the COMMIT in a second."""
@@ -232,8 +224,7 @@ def _insert_projected(
         for cursor, (sql, params) in zip(read_cursors, statements, strict=True):
             cursor.execute(sql, params)
         pipeline.sync()
-        head, current = _parse_head(head_cursor.fetchall())
-        rows = _chain(plan(current), head, metadata, metadata_json, now)
+        rows = chain(*_parse_head(head_cursor.fetchall()))
         for sql, params in _insert_statements(rows, metadata_json):
             head_cursor.execute(sql, params)
         # The handlers' writes join this pipeline (psycopg sends them as they come; the server runs
