@@ -10,6 +10,7 @@ settings) and can pipeline several statements in one round trip. `model_columns`
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -39,6 +40,28 @@ def fetch_pipelined(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[lis
             for cursor, (sql, params) in zip(cursors, statements, strict=True):
                 cursor.execute(sql, params)
         return [cursor.fetchall() for cursor in cursors]
+
+
+def fetch_models(model: type[models.Model], sql: str, params: Sequence[Any]) -> list[Any]:
+    """Return model instances from a SELECT of `model_columns(model, alias)`, sent as a prepared statement.
+
+    For hot reads that the ORM would compile afresh on every call (compiling cost more than running).
+    """
+    return [model_from_row(model, row) for row in fetch_pipelined([(sql, params)])[0]]
+
+
+def fetch_model(model: type[models.Model], pk: Any) -> Any:
+    """Return the row with this primary key (None if there is none), read as `fetch_models` reads."""
+    key = model._meta.pk.get_db_prep_value(pk, connection)
+    found = fetch_models(model, _by_pk_sql(model, connection.vendor), [key])
+    return found[0] if found else None
+
+
+@functools.lru_cache(maxsize=256)
+def _by_pk_sql(model: type[models.Model], vendor: str) -> str:
+    quote = connection.ops.quote_name
+    return (f"SELECT {model_columns(model)} FROM {quote(model._meta.db_table)} "
+            f"WHERE {quote(model._meta.pk.column)} = %s")
 
 
 def model_columns(model: type[models.Model], alias: str = "") -> str:

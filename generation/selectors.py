@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from config.database import fetch_model
 from config.errors import NotFound
 from episodes.models import Cut
 from generation.models import Job, Render, RenderModel, RenderProgress, RerenderPlan
@@ -18,6 +19,23 @@ def model_list(*, user: Any, studio_id: str | None = None) -> QuerySet[RenderMod
         authorize(user, studio_id, VIEW)
         return RenderModel.objects.filter(studio_id=studio_id).order_by("name", "version")
     return RenderModel.objects.filter(studio_id__in=visible_studio_ids(user)).order_by("name", "version")
+
+
+def registered_model(model_id: str) -> RenderModel | None:
+    """Return a registered model version by id (None if there is none), read once per process.
+
+    A model version never changes once registered (new weights make a new version), so a row
+    found stays right; a missing one is not remembered, as it may be registered later.
+    """
+    model = _registered_models.get(str(model_id))
+    if model is None:
+        model = fetch_model(RenderModel, model_id)
+        if model is not None:
+            _registered_models[str(model_id)] = model
+    return model
+
+
+_registered_models: dict[str, RenderModel] = {}
 
 
 def model_get(*, user: Any, model_id: str) -> RenderModel:

@@ -131,13 +131,15 @@ def episode_availability(
     }
 
 
-def render_conflicts(*, episode_id: Any, shot_ids: list[Any] | None = None) -> list[dict[str, Any]]:
+def render_conflicts(*, episode_id: Any, shot_ids: list[Any] | None = None,
+                     episode: Episode | None = None) -> list[dict[str, Any]]:
     """Return the rights conflicts of an episode's targets across the given shots' current pins.
 
-    No access check: the caller (a render or plan service) has already authorized the action.
-    An episode without targets has nothing to ship and so no conflicts.
+    No access check: the caller (a render or plan service) has already authorized the action, and
+    may pass the episode's row it has read. An episode without targets has nothing to ship and so
+    no conflicts.
     """
-    episode = _episode(episode_id)
+    episode = episode if episode is not None else _episode(episode_id)
     uses = episode_uses(episode.targets)
     if not uses:
         return []

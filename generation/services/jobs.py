@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 
+from config.database import fetch_model, fetch_models, model_columns
 from config.errors import NotFound
-from episodes.models import Cut, Episode, ShotRevision
+from episodes.models import Cut, Episode, Shot, ShotRevision
 from generation.backends import BackendError
 from generation.errors import JobFinishedAlready, ModelUnavailable, NothingToRender, UnapprovedPin, UnlicensedPin
 from generation.events import JobCancelled, JobQueued, job_stream
 from generation.manifests import build_manifest, cast_entries, manifest_hash, preload_versions, unapproved
 from generation.models import TERMINAL_JOB_STATUSES, Job, JobItem, JobKind, Render, RenderModel
 from generation.rendering import runtime_for
+from generation.selectors import registered_model
 from lineage import eventlog
 from lineage.eventlog import ConcurrencyError
 from rights.selectors import render_conflicts
@@ -30,15 +32,16 @@ def episode_render(*, actor: Any, episode_id: str) -> Job:
     revisions = current_revisions(str(episode.id))
     if not revisions:
         raise NothingToRender("The episode has no shots to render.")
-    refuse_unlicensed(str(episode.id))
+    refuse_unlicensed(str(episode.id), episode=episode)
     items = render_items(revisions, studio_id=str(episode.studio_id))
     return job_queue(actor=actor, studio_id=str(episode.studio_id), kind=JobKind.RENDER, items=items,
                      episode_id=str(episode.id))
 
 
-def refuse_unlicensed(episode_id: str, shot_ids: list[str] | None = None) -> None:
-    """Refuse (422, before anything is queued) when a pin lacks rights for the episode's targets."""
-    conflicts = render_conflicts(episode_id=episode_id, shot_ids=shot_ids)
+def refuse_unlicensed(episode_id: str, shot_ids: list[str] | None = None, *, episode: Episode | None = None) -> None:
+    """Refuse (422, before anything is queued) when a pin lacks rights for the episode's targets
+    (`episode`: its row, when the caller has read it already)."""
+    conflicts = render_conflicts(episode_id=episode_id, shot_ids=shot_ids, episode=episode)
     if conflicts:
         first = conflicts[0]
         raise UnlicensedPin(
@@ -102,7 +105,7 @@ def job_queue(
     indexes = [item["index"] for item in items]
     # Never send from inside the append transaction: a worker could pick the message before it commits.
     transaction.on_commit(lambda: enqueue_items(job_id, indexes))
-    return Job.objects.get(pk=job_id)
+    return fetch_model(Job, job_id)
 
 
 def enqueue_items(job_id: str, indexes: Iterable[int], broker: Any = None) -> None:
@@ -132,8 +135,22 @@ def jobs_resume(broker: Any = None) -> int:
 
 def current_revisions(episode_id: str) -> list[ShotRevision]:
     """Return the current revision of every shot of an episode, in shot order."""
-    return list(ShotRevision.objects.filter(shot__episode_id=episode_id, revision=F("shot__revision"))
-                .order_by("shot__order", "shot_id"))
+    episode = Shot._meta.get_field("episode").get_db_prep_value(episode_id, connection)
+    return fetch_models(ShotRevision, _current_revisions_sql(connection.vendor), [episode])
+
+
+@lru_cache(maxsize=2)
+def _current_revisions_sql(vendor: str) -> str:
+    # What ShotRevision.objects.filter(shot__episode_id=…, revision=F("shot__revision"))
+    # .order_by("shot__order", "shot_id") runs, without compiling it on every render request.
+    quote, shot, revision = connection.ops.quote_name, Shot._meta, ShotRevision._meta
+    column = lambda meta, name: quote(meta.get_field(name).column)  # noqa: E731
+    return (
+        f"SELECT {model_columns(ShotRevision, 'r')} FROM {quote(revision.db_table)} r "
+        f"JOIN {quote(shot.db_table)} s ON s.{column(shot, 'id')} = r.{column(revision, 'shot')} "
+        f"WHERE s.{column(shot, 'episode')} = %s AND r.{column(revision, 'revision')} = s.{column(shot, 'revision')} "
+        f"ORDER BY s.{column(shot, 'order')}, r.{column(revision, 'shot')}"
+    )
 
 
 def render_items(revisions: Sequence[ShotRevision], *, studio_id: str) -> list[dict[str, Any]]:
@@ -172,8 +189,8 @@ def reproduce_items(pairs: Sequence[tuple[str, int]]) -> tuple[list[dict[str, An
 
 
 def _runtime(model_id: str, studio_id: str) -> tuple[RenderModel, dict[str, Any]]:
-    model = RenderModel.objects.filter(pk=model_id, studio_id=studio_id).first() if _is_uuid(model_id) else None
-    if model is None:
+    model = registered_model(model_id) if _is_uuid(model_id) else None
+    if model is None or str(model.studio_id) != str(studio_id):
         raise ModelUnavailable(f"The shot's model {model_id!r} is not registered in this studio.",
                                extra={"model": model_id})
     try:
@@ -188,7 +205,7 @@ def _runtime(model_id: str, studio_id: str) -> tuple[RenderModel, dict[str, Any]
 
 
 def _episode(episode_id: str) -> Episode:
-    episode = Episode.objects.filter(pk=episode_id).first() if _is_uuid(episode_id) else None
+    episode = fetch_model(Episode, episode_id) if _is_uuid(episode_id) else None
     if episode is None:
         raise NotFound("Not found.")
     return episode

@@ -47,6 +47,7 @@ from generation.models import (
     RenderProgress,
 )
 from generation.rendering import Throttled, current_differences, manifest_backend, render_png
+from generation.selectors import registered_model
 from lineage import eventlog
 from lineage.eventlog import ConcurrencyError, StreamWrite
 
@@ -293,16 +294,10 @@ def _detail(shot: str, revision: int, comparison: dict | None, error: str) -> di
 
 
 def _model(model_id: str) -> RenderModel:
-    model = _registered_model(model_id)
+    model = registered_model(model_id)
     if model is None:
         raise PermanentRenderError(f"model {model_id} is not registered")
     return model
-
-
-@lru_cache(maxsize=256)
-def _registered_model(model_id: str) -> RenderModel | None:
-    # A registered model version never changes, so one read per process is enough.
-    return RenderModel.objects.filter(pk=model_id).first()
 
 
 def _cancelled(job_id: str) -> Callable[[], bool]:
