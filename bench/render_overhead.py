@@ -168,13 +168,13 @@ def _orchestrated(world: _World, episode: Any) -> tuple[float, float]:
     """Render an episode through the services; return the seconds it took and those spent in pipeline calls."""
     from diffusers import DiffusionPipeline
 
-    from generation.models import JobItem
     from generation.services import episode_render, job_item_run
 
     with _timing_calls(DiffusionPipeline) as in_pipeline:
         started = time.perf_counter()
         job = episode_render(actor=world.user, episode_id=str(episode.id))
-        for index in JobItem.objects.filter(job_id=job.id).order_by("index").values_list("index", flat=True):
+        # A worker gets (job, index) in its message: no query for the items is part of the path.
+        for index in range(job.total):
             job_item_run(job_id=str(job.id), index=index)
         elapsed = time.perf_counter() - started
     job.refresh_from_db()
