@@ -9,7 +9,7 @@ from typing import Any
 
 from PIL import Image, PngImagePlugin
 
-from generation.canonical import canonical_hash, canonical_json
+from generation.canonical import canonical_hash, canonical_json, sha256_hex
 
 MANIFEST_KEY = "continuity:manifest"
 MANIFEST_HASH_KEY = "continuity:manifest_hash"
@@ -20,10 +20,11 @@ PIXEL_MODES = ("L", "RGB", "RGBA")
 
 def encode_png(image: Image.Image, *, manifest: dict[str, Any], manifest_hash: str) -> bytes:
     """Encode `image` as PNG with the canonical manifest and its hash as iTXt chunks."""
-    if canonical_hash(manifest) != manifest_hash:
+    text = canonical_json(manifest)
+    if sha256_hex(text) != manifest_hash:
         raise ValueError("manifest_hash is not the canonical hash of the manifest")
     info = PngImagePlugin.PngInfo()
-    info.add_itxt(MANIFEST_KEY, canonical_json(manifest).decode("utf-8"))
+    info.add_itxt(MANIFEST_KEY, text.decode("utf-8"))
     info.add_itxt(MANIFEST_HASH_KEY, manifest_hash)
     buffer = io.BytesIO()
     _bare_pixels(image).save(buffer, format="PNG", pnginfo=info, compress_level=COMPRESS_LEVEL, optimize=False)
