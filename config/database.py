@@ -36,6 +36,9 @@ def fetch_pipelined(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[lis
         return results
     cursors = [server_cursor() for _ in statements]
     with connection.wrap_database_errors:
+        if len(cursors) == 1:
+            # One statement is one round trip anyway; pipeline mode would only add its own waits.
+            return [cursors[0].execute(*statements[0]).fetchall()]
         with connection.connection.pipeline():
             for cursor, (sql, params) in zip(cursors, statements, strict=True):
                 cursor.execute(sql, params)

@@ -310,14 +310,26 @@ def _save_checkpoints(names: list[str], position: int, existing: Mapping[str, in
 def _select_by_pk(model: type[models.Model], pks: Sequence[Any], columns: Sequence[str] | None = None,
                   ) -> tuple[str, list[Any]]:
     """Return a SELECT of the model's rows (all columns, or the named ones) with these primary keys."""
+    pk = model._meta.pk
+    values = [pk.get_db_prep_value(value, connection) for value in pks]
+    if connection.vendor == "postgresql" and len(values) > 1:
+        # One statement whatever the count: psycopg prepares it once.
+        return _select_sql(model, tuple(columns or ()), None), [values]
+    # One key (the usual live append) reads with `pk = $1`: PostgreSQL plans that prepared statement
+    # once and keeps the plan, where for `= ANY($1)` it cannot tell the array's length and plans
+    # again on every execution.
+    return _select_sql(model, tuple(columns or ()), len(values)), values
+
+
+@functools.lru_cache(maxsize=1024)
+def _select_sql(model: type[models.Model], columns: tuple[str, ...], count: int | None) -> str:
+    """Return the SELECT by primary key: `= ANY(%s)` for an array (count None), else with `count` markers."""
     quote, meta = connection.ops.quote_name, model._meta
     selected = ", ".join(quote(c) for c in columns) if columns else model_columns(model)
-    pk = meta.pk
-    values = [pk.get_db_prep_value(value, connection) for value in pks]
-    head = f"SELECT {selected} FROM {quote(meta.db_table)} WHERE {quote(pk.column)}"
-    if connection.vendor == "postgresql":
-        return f"{head} = ANY(%s)", [values]  # one statement whatever the count: prepared once
-    return f"{head} IN ({', '.join(['%s'] * len(values))})", values
+    head = f"SELECT {selected} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)}"
+    if count is None:
+        return f"{head} = ANY(%s)"
+    return f"{head} = %s" if count == 1 else f"{head} IN ({', '.join(['%s'] * count)})"
 
 
 def rebuild(events: Iterable[RecordedEvent], *, only: Sequence[str] | None = None) -> int:
