@@ -4,6 +4,10 @@ Every outcome is appended with the job stream's expected version, re-read on con
 duplicate delivery, a retry or a racing worker never records an item twice; a fresh render is
 also appended to its manifest's own stream at expected version 0, so one manifest never gets two
 renders, whichever jobs race for it. Blob bytes are content-addressed: writing them twice is harmless.
+
+JobStarted is recorded by a job's first long render at its first progress report (a second in),
+or else with the job's first outcome, in the same append: a render shorter than a progress
+interval never pays a transaction of its own to say that it began.
 """
 
 from __future__ import annotations
@@ -112,22 +116,36 @@ def job_item_fail(*, job_id: str, index: int, error: str, permanent: bool) -> bo
 
 
 def _start(job_id: str, index: int) -> _State | None:
-    """Return the item's state, recording JobStarted for a job's first item; None when nothing is left to do."""
-    for _ in range(MAX_ATTEMPTS):
-        state = _state(job_id, index)
-        if state.finished():
-            return None
-        if state.job.status == JobStatus.RUNNING:
-            return state
-        try:
-            eventlog.append(job_stream(job_id), [JobStarted(job_id=job_id)], expected_version=state.version,
-                            studio_id=str(state.job.studio_id))
-        except ConcurrencyError:
-            continue
-        state.version += 1
-        state.job.status = JobStatus.RUNNING
-        return state
-    return _state(job_id, index)
+    """Return the item's state; None when nothing is left to do (the item or its job has finished)."""
+    state = _state(job_id, index)
+    return None if state.finished() else state
+
+
+def _record_started(state: _State) -> None:
+    """Record JobStarted now, if the job is still queued as far as `state` knows (a long render's first
+    progress report). On a conflict another worker got there first: the outcome's append reads afresh."""
+    job = state.job
+    if job.status != JobStatus.QUEUED:
+        return
+    try:
+        eventlog.append(job_stream(str(job.id)), [JobStarted(job_id=str(job.id))], expected_version=state.version,
+                        studio_id=str(job.studio_id))
+    except ConcurrencyError:
+        return
+    state.version += 1
+    job.status = JobStatus.RUNNING
+
+
+def _with_start(state: _State, writes: list[StreamWrite]) -> list[StreamWrite]:
+    """Record JobStarted first in the append of a still-queued job's first outcome (the job stream's
+    write then expects one more version)."""
+    job = state.job
+    if job.status != JobStatus.QUEUED:
+        return writes
+    stream = job_stream(str(job.id))
+    moved = [StreamWrite(w.stream_id, w.events, w.expected_version + 1) if w.stream_id == stream else w
+             for w in writes]
+    return [StreamWrite(stream, [JobStarted(job_id=str(job.id))], state.version), *moved]
 
 
 def _render(state: _State) -> None:
@@ -144,7 +162,7 @@ def _render(state: _State) -> None:
         keys = ", ".join(d["key"] for d in differences)
         raise PermanentRenderError(f"this worker cannot render the manifest as recorded; it differs in: {keys}")
     png = render_png(manifest, item.manifest_hash, backend, cancelled=_cancelled(str(job.id)),
-                     progress=_progress(str(job.id), item.index))
+                     progress=_progress(state))
     blob = _store(png, str(job.studio_id))
     try:
         # The PNG becomes durable while the append's round trips travel; COMMIT waits for it.
@@ -200,7 +218,7 @@ def _reproduce(state: _State) -> None:
     backend = manifest_backend(manifest, _model(manifest["model"]["id"]))
     apply_environment(manifest.get("environment", {}))
     png = render_png(manifest, item.manifest_hash, backend, cancelled=_cancelled(str(job.id)),
-                     progress=_progress(str(job.id), item.index))
+                     progress=_progress(state))
     reproduced = sha256_hex(png)
     compared = ReproductionCompared(
         job_id=str(job.id), index=item.index, render_id=str(recorded.id),
@@ -229,8 +247,8 @@ def _record(job_id: str, index: int, build: Callable[[_State, int], list[StreamW
         if state.finished():
             return False
         try:
-            eventlog.append_streams(build(state, conflicts), actor=actor, studio_id=str(state.job.studio_id),
-                                    before_commit=before_commit)
+            eventlog.append_streams(_with_start(state, build(state, conflicts)), actor=actor,
+                                    studio_id=str(state.job.studio_id), before_commit=before_commit)
             return True
         except ConcurrencyError:
             continue  # another worker or a cancellation got there first: decide again on fresh state
@@ -307,9 +325,13 @@ def _cancelled(job_id: str) -> Callable[[], bool]:
                      first_after=CANCEL_CHECK_SECONDS)
 
 
-def _progress(job_id: str, index: int) -> Callable[[int, int], None]:
-    """Return a per-step progress callback writing the non-event-sourced RenderProgress row (every second)."""
+def _progress(state: _State) -> Callable[[int, int], None]:
+    """Return a per-step progress callback writing the non-event-sourced RenderProgress row (every second);
+    its first write also records JobStarted if the job is still queued."""
+    job_id, index = str(state.job.id), state.item.index
+
     def write() -> None:
+        _record_started(state)
         step, steps = latest
         values = {"index": index, "step": step, "steps": steps, "updated_at": timezone.now()}
         with transaction.atomic():

@@ -124,14 +124,14 @@ def test_cancelling_during_the_diffusion_steps_stops_the_render(admin_user, make
     job = services.episode_render(actor=admin_user, episode_id=str(episode.id))
     real_progress, seen = worker._progress, []
 
-    def progress(job_id, index):
-        report = real_progress(job_id, index)
+    def progress(state):
+        report = real_progress(state)
 
         def cancelling(step, steps):
             seen.append(step)
             report(step, steps)
             if step == 2:
-                services.job_cancel(actor=admin_user, job_id=job_id)
+                services.job_cancel(actor=admin_user, job_id=str(job.id))
         return cancelling
 
     monkeypatch.setattr(worker, "_progress", progress)
@@ -144,6 +144,38 @@ def test_cancelling_during_the_diffusion_steps_stops_the_render(admin_user, make
     assert Render.objects.count() == 0
     assert 2 <= max(seen) < 40
     assert RenderProgress.objects.get(job_id=str(job.id)).steps == 40
+
+
+def test_a_long_render_records_its_job_start_at_the_first_progress_report(admin_user, make_episode, tiny_model,
+                                                                         monkeypatch, event_types):
+    # given a render longer than the progress interval (made so by an interval of zero)
+    import generation.services.worker as worker
+    from lineage import eventlog
+
+    episode = make_episode(tiny_model, shots=1, steps=3)
+    job = services.episode_render(actor=admin_user, episode_id=str(episode.id))
+    real_progress, statuses = worker._progress, []
+
+    def progress(state):
+        report = real_progress(state)
+
+        def watching(step, steps):
+            report(step, steps)
+            statuses.append(Job.objects.get(pk=job.id).status)
+        return watching
+
+    monkeypatch.setattr(worker, "_progress", progress)
+    monkeypatch.setattr(worker, "PROGRESS_SECONDS", 0.0)
+    before = eventlog.head_position()
+    # when
+    services.job_item_run(job_id=str(job.id), index=0)
+    # then the job showed as running from the first step, and JobStarted was its own append, once
+    assert statuses == ["running"] * 3
+    assert event_types(before) == ["JobStarted", "BlobStored", "RenderSucceeded", "ShotRenderSucceeded",
+                                   "JobFinished"]
+    started, succeeded = [e for e in eventlog.load_stream(f"job-{job.id}") if e.type != "JobQueued"][:2]
+    assert (started.type, succeeded.type) == ("JobStarted", "ShotRenderSucceeded")
+    assert started.recorded_at < succeeded.recorded_at  # one append's events share a time
 
 
 def test_the_api_lists_a_job_with_its_renders(api, make_episode, tiny_model):

@@ -114,6 +114,47 @@ def test_a_duplicate_delivery_never_makes_a_second_render(admin_user, make_episo
     assert (job.status, job.done, len(job.renders)) == ("succeeded", 1, 1)
 
 
+def test_a_short_render_records_its_job_start_with_its_outcome(admin_user, make_episode, previz_model):
+    # given a queued one-shot job
+    from lineage.eventlog import load_stream
+
+    episode = make_episode(previz_model, shots=1)
+    job = services.episode_render(actor=admin_user, episode_id=str(episode.id))
+    # when a worker renders it (quicker than a progress report)
+    services.job_item_run(job_id=str(job.id), index=0)
+    # then JobStarted is recorded first, in the append of the outcome
+    events = [e for e in load_stream(f"job-{job.id}") if e.type != "JobQueued"]
+    assert [e.type for e in events] == ["JobStarted", "ShotRenderSucceeded", "JobFinished"]
+    assert len({e.recorded_at for e in events}) == 1  # one append's events share a time
+    job.refresh_from_db()
+    assert job.status == "succeeded"
+
+
+def test_a_job_started_by_another_worker_meanwhile_is_started_once(admin_user, make_episode, previz_model,
+                                                                   monkeypatch):
+    # given a queued job whose other worker records JobStarted while this one renders
+    import generation.services.worker as worker
+    from generation.events import JobStarted, job_stream
+    from lineage.eventlog import append, load_stream
+
+    episode = make_episode(previz_model, shots=2)
+    job = services.episode_render(actor=admin_user, episode_id=str(episode.id))
+    real_render = worker.render_png
+
+    def racing(*args, **kwargs):
+        append(job_stream(str(job.id)), [JobStarted(job_id=str(job.id))], expected_version=1)
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(worker, "render_png", racing)
+    # when
+    services.job_item_run(job_id=str(job.id), index=0)
+    # then this worker's append saw the conflict, read afresh and recorded no second start
+    types = [e.type for e in load_stream(f"job-{job.id}")]
+    assert types == ["JobQueued", "JobStarted", "ShotRenderSucceeded"]
+    job.refresh_from_db()
+    assert (job.status, job.done) == ("running", 1)
+
+
 def test_a_redelivery_after_a_crash_mid_render_records_the_render_once(admin_user, make_episode, previz_model,
                                                                        event_types):
     # given a job left running (its worker died mid-render, after JobStarted)
@@ -151,8 +192,8 @@ def test_a_render_whose_file_cannot_be_stored_records_nothing_and_succeeds_when_
     # when
     with pytest.raises(OSError, match="No space left"):
         services.job_item_run(job_id=str(job.id), index=0)
-    # then nothing but the job's start is recorded, and the retry renders it
-    assert event_types(before) == ["JobStarted"]
+    # then nothing is recorded (not even the job's start, which goes with its first outcome), and the retry renders it
+    assert event_types(before) == []
     assert Render.objects.count() == 0
     assert not list(Path(settings.STORAGES["blobs"]["OPTIONS"]["location"]).rglob(".partial-*"))  # no partial file
     monkeypatch.setattr(os, "fsync", working)
