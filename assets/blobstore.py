@@ -52,17 +52,16 @@ def storage_put(key: str, data: bytes) -> None:
         storage.delete(saved)
 
 
-# Background writers for storage_put_started: their system calls release the GIL for as long as the disk takes.
-_WRITERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="blob-writer")
+# Background fsyncs for storage_put_started: fsync releases the GIL for as long as the disk takes.
+_SYNCERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="blob-fsync")
 
 
 def storage_put_started(key: str, data: bytes) -> Callable[[], None]:
     """Start storing bytes (as storage_put); return a function that finishes storing them (at once if
     called again), raising what storing raised.
 
-    On a filesystem a background thread writes the bytes to a temporary file and makes them durable
-    (its folder, the file and the fsync are system calls that release the GIL: they overlap the
-    caller's work); the returned function waits for it and renames the file into place. An object store's upload is
+    On a filesystem the bytes are written now and made durable by an fsync in a background thread;
+    the returned function waits for it and renames the file into place. An object store's upload is
     done before this returns: the caller waits inside an append, which holds the log's append lock
     until COMMIT, and no append should wait on a network upload.
     """
@@ -71,29 +70,17 @@ def storage_put_started(key: str, data: bytes) -> Callable[[], None]:
         storage_put(key, data)
         return _stored
     path = Path(storage.path(key))
-    written = _WRITERS.submit(_write_durably, path, data)
+    handle, temporary = _write_partial(path, data)
+    synced = _SYNCERS.submit(os.fsync, handle)
     finished: list[bool] = []
 
     def finish() -> None:
         if finished:
             return
         finished.append(True)
-        handle, temporary = written.result()  # raises what writing raised; nothing is left behind then
-        _publish(handle, temporary, path, _stored)
+        _publish(handle, temporary, path, synced.result)
 
     return finish
-
-
-def _write_durably(path: Path, data: bytes) -> tuple[int, str]:
-    """Write the bytes to a temporary file beside `path` and fsync it; return its descriptor and name."""
-    handle, temporary = _write_partial(path, data)
-    try:
-        os.fsync(handle)
-    except BaseException:
-        os.close(handle)
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return handle, temporary
 
 
 def _stored() -> None:
