@@ -14,15 +14,27 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
-def server_cursor() -> Any:
+def current() -> Any:
+    """Return this thread's default database wrapper itself.
+
+    Django's `connection` is a proxy that looks the wrapper up in a thread-local on every attribute
+    access (a few microseconds each); hot paths that touch it dozens of times per event-log append
+    look it up once.
+    """
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def server_cursor(db: Any = None) -> Any:
     """Return a new server-side-binding psycopg cursor on this thread's connection (PostgreSQL only)."""
     import psycopg
 
-    connection.ensure_connection()
-    return psycopg.Cursor(connection.connection)
+    db = db or current()
+    if db.connection is None:
+        db.ensure_connection()
+    return psycopg.Cursor(db.connection)
 
 
 def fetch_pipelined(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:
@@ -75,20 +87,21 @@ def model_columns(model: type[models.Model], alias: str = "") -> str:
 
 def model_from_row(model: type[models.Model], values: Sequence[Any]) -> Any:
     """Build a model instance from the values of `model_columns`, converting them as the ORM would."""
-    attnames, converters = _row_format(model)
+    db = current()
+    attnames, converters = _row_format(model, db.vendor)
     values = list(values[: len(attnames)])
     for index, field_converters, expression in converters:
         for convert in field_converters:
-            values[index] = convert(values[index], expression, connection)
-    return model.from_db(connection.alias, attnames, values)
+            values[index] = convert(values[index], expression, db)
+    return model.from_db(db.alias, attnames, values)
 
 
 _ROW_FORMATS: dict[tuple[type[models.Model], str], tuple[list[str], list[tuple[int, list[Any], Any]]]] = {}
 
 
-def _row_format(model: type[models.Model]) -> tuple[list[str], list[tuple[int, list[Any], Any]]]:
+def _row_format(model: type[models.Model], vendor: str) -> tuple[list[str], list[tuple[int, list[Any], Any]]]:
     """Return the model's attribute names and, per column needing them, the ORM's converters (cached)."""
-    key = (model, connection.vendor)
+    key = (model, vendor)
     if key not in _ROW_FORMATS:
         compiler = model._default_manager.all().query.get_compiler(connection=connection)
         compiler.setup_query()

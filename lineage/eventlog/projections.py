@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
-from config.database import model_columns, model_from_row, server_cursor
+from config.database import current, model_columns, model_from_row, server_cursor
 from lineage.eventlog.types import RecordedEvent
 from lineage.models import ProjectionCheckpoint
 
@@ -138,23 +138,24 @@ def _pipelined(wanted: bool) -> Iterator[None]:
 
 def in_pipeline() -> bool:
     """Tell whether this thread's PostgreSQL connection is in pipeline mode (an outer block syncs it)."""
-    raw = connection.connection
-    return connection.vendor == "postgresql" and raw is not None and bool(raw.pgconn.pipeline_status)
+    db = current()
+    raw = db.connection
+    return db.vendor == "postgresql" and raw is not None and bool(raw.pgconn.pipeline_status)
 
 
 def _update_row(obj: models.Model, names: set[str] | None) -> None:
     """UPDATE the changed columns of a row read through `Rows.get` (it exists: it was read in this transaction)."""
-    meta = obj._meta
+    meta, db = obj._meta, current()
     fields = [f for f in meta.concrete_fields if not f.primary_key and (names is None or f.name in names)]
     values = [f.pre_save(obj, False) for f in fields]
-    if connection.vendor != "postgresql":
+    if db.vendor != "postgresql":
         # What Model.save(force_update=True) runs, without reading the row count back.
         changes = [(f, None, v) for f, v in zip(fields, values, strict=True)]
         type(obj)._default_manager.filter(pk=obj.pk)._update(changes)
         return
-    params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+    params = [f.get_db_prep_save(v, db) for f, v in zip(fields, values, strict=True)]
     _execute(_update_sql(type(obj), tuple(f.column for f in fields)),
-             [*params, meta.pk.get_db_prep_value(obj.pk, connection)])
+             [*params, meta.pk.get_db_prep_value(obj.pk, db)])
 
 
 @functools.lru_cache(maxsize=1024)
@@ -178,11 +179,12 @@ _MAX_PARAMETERS = 60_000  # per statement; PostgreSQL's protocol allows 65,535
 
 def _insert_rows(model: type[models.Model], objs: list[models.Model]) -> None:
     """Insert new rows: on PostgreSQL with COPY for large batches (rebuilds), else with a plain INSERT."""
-    if connection.vendor != "postgresql" or isinstance(model._meta.pk, models.AutoField):
+    db = current()
+    if db.vendor != "postgresql" or isinstance(model._meta.pk, models.AutoField):
         model._default_manager.bulk_create(objs, batch_size=2000)
         return
     fields = model._meta.concrete_fields
-    rows = _copy_rows(fields, objs, connection)
+    rows = _copy_rows(fields, objs, db)
     # COPY cannot travel in a pipeline: an append's writes (sent in one with its events) take INSERT.
     if len(objs) < _COPY_FROM or in_pipeline():
         # Built here rather than by the ORM: compiling bulk_create cost more than the INSERT itself.
@@ -201,8 +203,9 @@ def _insert_rows(model: type[models.Model], objs: list[models.Model]) -> None:
 def _execute(sql: str, params: Sequence[Any]) -> None:
     """Run a write on a server-binding cursor (PostgreSQL): psycopg prepares it once it recurs, and it
     joins the pipeline the append has open."""
-    with connection.wrap_database_errors:
-        server_cursor().execute(sql, params)
+    db = current()
+    with db.wrap_database_errors:
+        server_cursor(db).execute(sql, params)
 
 
 _PLAIN_TYPES = frozenset({str, int, bool, uuid.UUID, type(None)})
@@ -310,9 +313,9 @@ def _save_checkpoints(names: list[str], position: int, existing: Mapping[str, in
 def _select_by_pk(model: type[models.Model], pks: Sequence[Any], columns: Sequence[str] | None = None,
                   ) -> tuple[str, list[Any]]:
     """Return a SELECT of the model's rows (all columns, or the named ones) with these primary keys."""
-    pk = model._meta.pk
-    values = [pk.get_db_prep_value(value, connection) for value in pks]
-    if connection.vendor == "postgresql" and len(values) > 1:
+    pk, db = model._meta.pk, current()
+    values = [pk.get_db_prep_value(value, db) for value in pks]
+    if db.vendor == "postgresql" and len(values) > 1:
         # One statement whatever the count: psycopg prepares it once.
         return _select_sql(model, tuple(columns or ()), None), [values]
     # One key (the usual live append) reads with `pk = $1`: PostgreSQL plans that prepared statement

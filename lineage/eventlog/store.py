@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from config.database import fetch_pipelined, server_cursor
+from config.database import current, fetch_pipelined, server_cursor
 from lineage.eventlog import context, projections
 from lineage.eventlog.chain import GENESIS_HASH, chained_hash, stored_json, timestamp
 from lineage.eventlog.errors import ConcurrencyError
@@ -399,9 +399,10 @@ _VALUES_ROW = {
 def _values_rows(chunk: list[tuple[RecordedEvent, str]], metadata_json: str, *, typed: bool) -> tuple[str, list[Any]]:
     """Return a SELECT of the rows as a multi-row VALUES list (typed for PostgreSQL, whose VALUES need casts)."""
     params: list[Any] = []
+    adapt_time = current().ops.adapt_datetimefield_value
     for event, data_json in chunk:
         params += [event.position, event.stream_id, event.stream_version, event.type, event.schema_version,
-                   data_json, metadata_json, connection.ops.adapt_datetimefield_value(event.recorded_at), event.hash]
+                   data_json, metadata_json, adapt_time(event.recorded_at), event.hash]
     return "SELECT * FROM (VALUES " + ", ".join([_VALUES_ROW[typed]] * len(chunk)) + ") AS r", params
 
 
