@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import threading
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,7 @@ def clear_backend_cache() -> None:
     with _cache_lock:
         _cache.clear()
         _descriptions.clear()
+        _resolved.cache_clear()
 
 
 def _cache_key(backend: str, path: str | None, device: str, threads: int) -> CacheKey:
@@ -72,7 +74,14 @@ def _cache_key(backend: str, path: str | None, device: str, threads: int) -> Cac
         return (backend, None, device, threads)
     if not path:
         raise ModelFolderError("the diffusers backend needs a model folder path")
-    return (backend, str(Path(path).expanduser().resolve()), device, threads)
+    return (backend, _resolved(path), device, threads)
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved(path: str) -> str:
+    # resolve() stats every component of the path: once per folder and process, not once per render.
+    # clear_backend_cache() forgets these too, for a folder moved behind a symlink.
+    return str(Path(path).expanduser().resolve())
 
 
 def _describe(key: CacheKey) -> dict[str, Any]:
