@@ -22,7 +22,7 @@ from typing import Any
 
 from bench.harness import Table, median
 
-SIZE, STEPS, SHOTS, ROUNDS = 64, 10, 4, 9
+SIZE, STEPS, SHOTS, ROUNDS = 64, 10, 4, 15
 
 
 def run(url: str) -> Table:
