@@ -144,7 +144,10 @@ def _current_revisions_sql(vendor: str) -> str:
     # What ShotRevision.objects.filter(shot__episode_id=…, revision=F("shot__revision"))
     # .order_by("shot__order", "shot_id") runs, without compiling it on every render request.
     quote, shot, revision = connection.ops.quote_name, Shot._meta, ShotRevision._meta
-    column = lambda meta, name: quote(meta.get_field(name).column)  # noqa: E731
+
+    def column(meta: Any, name: str) -> str:
+        return quote(meta.get_field(name).column)
+
     return (
         f"SELECT {model_columns(ShotRevision, 'r')} FROM {quote(revision.db_table)} r "
         f"JOIN {quote(shot.db_table)} s ON s.{column(shot, 'id')} = r.{column(revision, 'shot')} "
