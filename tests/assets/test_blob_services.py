@@ -140,3 +140,22 @@ def test_viewers_may_not_upload_and_strangers_get_not_found(studio, member, make
         blob_store(actor=viewer, studio_id=str(studio.id), data=image_bytes())
     with no_new_events(), pytest.raises(NotFound):
         blob_store(actor=stranger, studio_id=str(studio.id), data=image_bytes())
+
+
+@pytest.mark.parametrize(("fmt", "mode", "size"), [("PNG", "RGB", (64, 48)), ("PNG", "RGBA", (1, 300)),
+                                                   ("PNG", "L", (5000, 7)), ("JPEG", "RGB", (33, 17)),
+                                                   ("WEBP", "RGB", (20, 30))])
+def test_the_header_of_an_image_the_system_made_tells_what_pillow_reads(fmt, mode, size):
+    # given an image Pillow encodes (a PNG with a text chunk before its pixels, like a render's)
+    from PIL import PngImagePlugin
+
+    from assets.images import image_header
+
+    out, info = io.BytesIO(), PngImagePlugin.PngInfo()
+    info.add_itxt("continuity:manifest", "{}" * 2000)
+    Image.new(mode, size).save(out, format=fmt, **({"pnginfo": info} if fmt == "PNG" else {}))
+    # when
+    header = image_header(out.getvalue())
+    # then
+    with Image.open(io.BytesIO(out.getvalue())) as read:
+        assert (header.content_type, header.width, header.height) == (Image.MIME[read.format], *read.size)
