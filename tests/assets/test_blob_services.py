@@ -159,3 +159,22 @@ def test_the_header_of_an_image_the_system_made_tells_what_pillow_reads(fmt, mod
     # then
     with Image.open(io.BytesIO(out.getvalue())) as read:
         assert (header.content_type, header.width, header.height) == (Image.MIME[read.format], *read.size)
+
+
+@pytest.mark.parametrize("folder_exists", [True, False])
+def test_bytes_stored_in_the_background_land_under_their_key_and_leave_nothing_partial(settings, folder_exists):
+    # given bytes whose sha256/ab/cd folder exists already, or not yet
+    from assets.blobstore import storage_put_started
+
+    root = Path(settings.STORAGES["blobs"]["OPTIONS"]["location"])
+    data = b"made by a render " * 100
+    key = blob_key(hashlib.sha256(data).hexdigest())
+    if folder_exists:
+        (root / key).parent.mkdir(parents=True)
+    # when
+    finish = storage_put_started(key, data)
+    finish()
+    finish()  # a second call does nothing
+    # then
+    assert (root / key).read_bytes() == data
+    assert not list(root.rglob(".partial-*"))
