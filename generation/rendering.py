@@ -6,7 +6,9 @@ Nothing here touches the event log: services call these functions and record wha
 from __future__ import annotations
 
 import sys
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -85,6 +87,41 @@ def read_blob(sha256: str) -> bytes:
         return handle.read()
 
 
+REFERENCE_CACHE_BYTES = 64 * 1024 * 1024
+
+
+class _References:
+    """Reference images kept in memory between renders, least recently used first out.
+
+    A series renders the same characters' and scenes' references in every shot, and a blob's
+    bytes never change (its key is their hash), so a worker reads each from storage once while it
+    fits in REFERENCE_CACHE_BYTES. A reference that fails to read is not remembered.
+    """
+
+    def __init__(self) -> None:
+        self._bytes: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, sha256: str) -> bytes:
+        with self._lock:
+            data = self._bytes.get(sha256)
+            if data is not None:
+                self._bytes.move_to_end(sha256)
+                return data
+        data = read_blob(sha256)
+        with self._lock:
+            if sha256 not in self._bytes and len(data) <= REFERENCE_CACHE_BYTES:
+                self._bytes[sha256] = data
+                self._size += len(data)
+                while self._size > REFERENCE_CACHE_BYTES:
+                    self._size -= len(self._bytes.popitem(last=False)[1])
+        return data
+
+
+read_reference = _References()
+
+
 def manifest_backend(manifest: dict[str, Any], model: RenderModel) -> Backend:
     """Load the backend a manifest names, turning a missing or unreadable folder into a permanent error."""
     try:
@@ -110,7 +147,7 @@ def render_png(
 ) -> bytes:
     """Render a manifest with a loaded backend and return the PNG that carries the manifest."""
     try:
-        request = render_request(manifest, read_blob)
+        request = render_request(manifest, read_reference)
     except (ValueError, FileNotFoundError) as error:
         raise PermanentRenderError(f"invalid manifest: {error}") from None
     image = backend.render(request, progress=progress, cancelled=cancelled)
