@@ -68,15 +68,20 @@ def fetch_models(model: type[models.Model], sql: str, params: Sequence[Any]) -> 
 def fetch_model(model: type[models.Model], pk: Any) -> Any:
     """Return the row with this primary key (None if there is none), read as `fetch_models` reads."""
     key = model._meta.pk.get_db_prep_value(pk, connection)
-    found = fetch_models(model, _by_pk_sql(model, connection.vendor), [key])
+    found = fetch_models(model, select_by_pk_sql(model), [key])
     return found[0] if found else None
 
 
-@functools.lru_cache(maxsize=256)
-def _by_pk_sql(model: type[models.Model], vendor: str) -> str:
-    quote = connection.ops.quote_name
-    return (f"SELECT {model_columns(model)} FROM {quote(model._meta.db_table)} "
-            f"WHERE {quote(model._meta.pk.column)} = %s")
+@functools.lru_cache(maxsize=1024)
+def select_by_pk_sql(model: type[models.Model], columns: tuple[str, ...] = (), count: int | None = 1) -> str:
+    """Return a SELECT of the model's columns (or the named ones) by primary key, built once:
+    `= %s` for one key, `IN` with `count` markers for several, `= ANY(%s)` for an array (count None)."""
+    quote, meta = connection.ops.quote_name, model._meta
+    selected = ", ".join(quote(c) for c in columns) if columns else model_columns(model)
+    head = f"SELECT {selected} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)}"
+    if count is None:
+        return f"{head} = ANY(%s)"
+    return f"{head} = %s" if count == 1 else f"{head} IN ({', '.join(['%s'] * count)})"
 
 
 def model_columns(model: type[models.Model], alias: str = "") -> str:

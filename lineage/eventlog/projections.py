@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
-from config.database import current, model_columns, model_from_row, server_cursor
+from config.database import current, model_from_row, select_by_pk_sql, server_cursor
 from lineage.eventlog.types import RecordedEvent
 from lineage.models import ProjectionCheckpoint
 
@@ -317,22 +317,11 @@ def _select_by_pk(model: type[models.Model], pks: Sequence[Any], columns: Sequen
     values = [pk.get_db_prep_value(value, db) for value in pks]
     if db.vendor == "postgresql" and len(values) > 1:
         # One statement whatever the count: psycopg prepares it once.
-        return _select_sql(model, tuple(columns or ()), None), [values]
+        return select_by_pk_sql(model, tuple(columns or ()), None), [values]
     # One key (the usual live append) reads with `pk = $1`: PostgreSQL plans that prepared statement
     # once and keeps the plan, where for `= ANY($1)` it cannot tell the array's length and plans
     # again on every execution.
-    return _select_sql(model, tuple(columns or ()), len(values)), values
-
-
-@functools.lru_cache(maxsize=1024)
-def _select_sql(model: type[models.Model], columns: tuple[str, ...], count: int | None) -> str:
-    """Return the SELECT by primary key: `= ANY(%s)` for an array (count None), else with `count` markers."""
-    quote, meta = connection.ops.quote_name, model._meta
-    selected = ", ".join(quote(c) for c in columns) if columns else model_columns(model)
-    head = f"SELECT {selected} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)}"
-    if count is None:
-        return f"{head} = ANY(%s)"
-    return f"{head} = %s" if count == 1 else f"{head} IN ({', '.join(['%s'] * count)})"
+    return select_by_pk_sql(model, tuple(columns or ()), len(values)), values
 
 
 def rebuild(events: Iterable[RecordedEvent], *, only: Sequence[str] | None = None) -> int:

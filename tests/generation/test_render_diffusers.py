@@ -116,26 +116,36 @@ def test_rendering_with_weights_changed_since_registration_is_refused(api, make_
     assert response.json()["code"] == "model_unavailable"
 
 
-def test_cancelling_during_the_diffusion_steps_stops_the_render(admin_user, make_episode, tiny_model, monkeypatch):
-    # given a render whose progress callback cancels the job at its second step
+def _after_each_step(monkeypatch, then):
+    """Call `then(step)` after the worker's own progress report of every diffusion step, reports due at once."""
     import generation.services.worker as worker
 
-    episode = make_episode(tiny_model, shots=1, steps=40)
-    job = services.episode_render(actor=admin_user, episode_id=str(episode.id))
-    real_progress, seen = worker._progress, []
+    real_progress = worker._progress
 
     def progress(state):
         report = real_progress(state)
 
-        def cancelling(step, steps):
-            seen.append(step)
+        def reporting(step, steps):
             report(step, steps)
-            if step == 2:
-                services.job_cancel(actor=admin_user, job_id=str(job.id))
-        return cancelling
+            then(step)
+        return reporting
 
     monkeypatch.setattr(worker, "_progress", progress)
     monkeypatch.setattr(worker, "PROGRESS_SECONDS", 0.0)
+
+
+def test_cancelling_during_the_diffusion_steps_stops_the_render(admin_user, make_episode, tiny_model, monkeypatch):
+    # given a render whose progress callback cancels the job at its second step
+    episode = make_episode(tiny_model, shots=1, steps=40)
+    job = services.episode_render(actor=admin_user, episode_id=str(episode.id))
+    seen = []
+
+    def cancelling(step):
+        seen.append(step)
+        if step == 2:
+            services.job_cancel(actor=admin_user, job_id=str(job.id))
+
+    _after_each_step(monkeypatch, cancelling)
     # when
     services.job_item_run(job_id=str(job.id), index=0)
     # then
@@ -149,23 +159,12 @@ def test_cancelling_during_the_diffusion_steps_stops_the_render(admin_user, make
 def test_a_long_render_records_its_job_start_at_the_first_progress_report(admin_user, make_episode, tiny_model,
                                                                          monkeypatch, event_types):
     # given a render longer than the progress interval (made so by an interval of zero)
-    import generation.services.worker as worker
     from lineage import eventlog
 
     episode = make_episode(tiny_model, shots=1, steps=3)
     job = services.episode_render(actor=admin_user, episode_id=str(episode.id))
-    real_progress, statuses = worker._progress, []
-
-    def progress(state):
-        report = real_progress(state)
-
-        def watching(step, steps):
-            report(step, steps)
-            statuses.append(Job.objects.get(pk=job.id).status)
-        return watching
-
-    monkeypatch.setattr(worker, "_progress", progress)
-    monkeypatch.setattr(worker, "PROGRESS_SECONDS", 0.0)
+    statuses = []
+    _after_each_step(monkeypatch, lambda step: statuses.append(Job.objects.get(pk=job.id).status))
     before = eventlog.head_position()
     # when
     services.job_item_run(job_id=str(job.id), index=0)
