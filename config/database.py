@@ -1,10 +1,9 @@
-"""Server-side-binding psycopg cursors on Django's PostgreSQL connection, and model rows read through them.
+"""Hot reads on Django's PostgreSQL connection, and model rows built from them.
 
-The ORM's cursors bind parameters client-side, so PostgreSQL plans every statement afresh. The few
-hot statements that run thousands of times (event log appends and reads, projections' row reads
-and writes, impact analysis, a worker's state) go through these cursors instead: psycopg prepares
-a statement once it has seen it a few times on a connection (`prepare_threshold`, set in
-settings) and can pipeline several statements in one round trip. `model_columns` and
+The ORM binds parameters client-side and compiles every query afresh. The few hot statements
+that run thousands of times (event log appends and reads, projections' row reads and writes,
+impact analysis, a worker's state) are written once as SQL and sent through `config.batch`,
+which prepares them on the server and sends several in one write. `model_columns` and
 `model_from_row` turn such a statement's row into a model instance exactly as the ORM would.
 """
 
@@ -15,6 +14,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+
+from config import batch
 
 
 def current() -> Any:
@@ -27,34 +28,26 @@ def current() -> Any:
     return connections[DEFAULT_DB_ALIAS]
 
 
-def server_cursor(db: Any = None) -> Any:
-    """Return a new server-side-binding psycopg cursor on this thread's connection (PostgreSQL only)."""
-    import psycopg
-
+def raw_connection(db: Any = None) -> Any:
+    """Return this thread's psycopg connection (PostgreSQL only), connecting if needed."""
     db = db or current()
     if db.connection is None:
         db.ensure_connection()
-    return psycopg.Cursor(db.connection)
+    return db.connection
 
 
 def fetch_pipelined(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:
     """Run independent SELECTs and return each one's rows: one round trip on PostgreSQL."""
-    if connection.vendor != "postgresql":
+    db = current()
+    if db.vendor != "postgresql":
         results = []
         for sql, params in statements:
-            with connection.cursor() as cursor:
+            with db.cursor() as cursor:
                 cursor.execute(sql, params)
                 results.append(cursor.fetchall())
         return results
-    cursors = [server_cursor() for _ in statements]
-    with connection.wrap_database_errors:
-        if len(cursors) == 1:
-            # One statement is one round trip anyway; pipeline mode would only add its own waits.
-            return [cursors[0].execute(*statements[0]).fetchall()]
-        with connection.connection.pipeline():
-            for cursor, (sql, params) in zip(cursors, statements, strict=True):
-                cursor.execute(sql, params)
-        return [cursor.fetchall() for cursor in cursors]
+    with db.wrap_database_errors:
+        return [result.rows for result in batch.run(raw_connection(db), statements)]
 
 
 def fetch_models(model: type[models.Model], sql: str, params: Sequence[Any]) -> list[Any]:

@@ -108,12 +108,11 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     if env_bool("DATABASE_POOL", True):
         _db["OPTIONS"]["pool"] = {"min_size": 1, "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10"))}
         _db["CONN_MAX_AGE"] = 0
-    # Django turns psycopg's prepared statements off for the sake of external poolers. Only the
-    # event log's server-side-binding cursors can use them (the ORM binds client-side), and its
-    # append statement costs half as much prepared. Behind PgBouncer in transaction mode without
-    # max_prepared_statements, set DATABASE_PREPARED_STATEMENTS=0.
-    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
-        _db["OPTIONS"]["prepare_threshold"] = 5
+# The hot statements (event-log appends and reads, projections, a worker's state) go through
+# config.batch, which prepares each on the server once it recurs: an append's statements cost
+# about half as much prepared. psycopg's own preparing stays off (see config/batch.py). Behind
+# PgBouncer in transaction mode without max_prepared_statements, set DATABASE_PREPARED_STATEMENTS=0.
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

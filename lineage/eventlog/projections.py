@@ -19,9 +19,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 from django.db import connection, models, transaction
 
-from config.database import current, model_from_row, select_by_pk_sql, server_cursor
+from config import batch
+from config.database import current, model_from_row, raw_connection, select_by_pk_sql
 from lineage.eventlog.types import RecordedEvent
 from lineage.models import ProjectionCheckpoint
 
@@ -79,7 +81,7 @@ class Rows:
         """Return the row with this primary key, or None."""
         key = (model, pk)
         if key not in self.cache:
-            self.cache[key] = model._default_manager.filter(pk=pk).first() if self.from_database else None
+            self.cache[key] = _read_row(model, pk) if self.from_database else None
         return self.cache[key]
 
     def add(self, obj: models.Model) -> None:
@@ -110,9 +112,9 @@ class Rows:
     def flush(self, then: Callable[[], None] | None = None) -> None:
         """Write the collected changes to the database, then run `then` (more writes) in the same batch.
 
-        Nothing here needs an answer before the next write, so on PostgreSQL a live append's few
-        inserts and updates go through one psycopg pipeline: one round trip instead of one each.
-        Large batches (rebuilds) take COPY, which a pipeline cannot carry.
+        Nothing here needs an answer before the next write, so on PostgreSQL they share one round
+        trip: a live append's few inserts and updates join its `config.batch`, a small rebuild's go
+        through one psycopg pipeline. Large batches (rebuilds) take COPY, which neither can carry.
         """
         inserts = _by_model(self.new.values())
         with _pipelined(all(len(objs) < _COPY_FROM for objs in inserts.values())):
@@ -123,6 +125,18 @@ class Rows:
             if then is not None:
                 then()
         self.new, self.dirty = {}, {}
+
+
+def _read_row(model: type[models.Model], pk: Any) -> models.Model | None:
+    """Read a row a handler did not declare: through the append's batch while one is collecting
+    (the connection is the batch's until it has its answers), else through the ORM."""
+    collector = batch.collector()
+    if collector is None:
+        return model._default_manager.filter(pk=pk).first()
+    sql, params = _select_by_pk(model, [pk])
+    collector.add(sql, params)
+    found = collector.run()[-1].rows
+    return model_from_row(model, found[0]) if found else None
 
 
 @contextmanager
@@ -137,7 +151,10 @@ def _pipelined(wanted: bool) -> Iterator[None]:
 
 
 def in_pipeline() -> bool:
-    """Tell whether this thread's PostgreSQL connection is in pipeline mode (an outer block syncs it)."""
+    """Tell whether this thread's writes are being batched (a live append's `config.batch`) or go
+    through psycopg's pipeline mode: an outer block then sends and syncs them."""
+    if batch.collector() is not None:
+        return True
     db = current()
     raw = db.connection
     return db.vendor == "postgresql" and raw is not None and bool(raw.pgconn.pipeline_status)
@@ -201,11 +218,17 @@ def _insert_rows(model: type[models.Model], objs: list[models.Model]) -> None:
 
 
 def _execute(sql: str, params: Sequence[Any]) -> None:
-    """Run a write on a server-binding cursor (PostgreSQL): psycopg prepares it once it recurs, and it
-    joins the pipeline the append has open."""
+    """Run a write (PostgreSQL): added to the batch of the append being applied, or else sent on a
+    server-binding cursor (joining psycopg's pipeline when one is open, as in a rebuild)."""
+    collector = batch.collector()
+    if collector is not None:
+        # Sent at once: the server runs each write while the next is being built.
+        collector.add(sql, params)
+        collector.send()
+        return
     db = current()
     with db.wrap_database_errors:
-        server_cursor(db).execute(sql, params)
+        psycopg.Cursor(raw_connection(db)).execute(sql, params)
 
 
 _PLAIN_TYPES = frozenset({str, int, bool, uuid.UUID, type(None)})
@@ -316,7 +339,7 @@ def _select_by_pk(model: type[models.Model], pks: Sequence[Any], columns: Sequen
     pk, db = model._meta.pk, current()
     values = [pk.get_db_prep_value(value, db) for value in pks]
     if db.vendor == "postgresql" and len(values) > 1:
-        # One statement whatever the count: psycopg prepares it once.
+        # One statement whatever the count: the batch prepares it once.
         return select_by_pk_sql(model, tuple(columns or ()), None), [values]
     # One key (the usual live append) reads with `pk = $1`: PostgreSQL plans that prepared statement
     # once and keeps the plan, where for `= ANY($1)` it cannot tell the array's length and plans

@@ -16,6 +16,7 @@ the INSERT then writes nothing and the append falls back to reading the head und
 When the append is a whole transaction by itself (no surrounding atomic block, no projection
 handling its events), the lock and INSERT are pipelined without BEGIN and commit at the
 pipeline's sync: PostgreSQL runs the statements before a sync as one implicit transaction.
+Statements travel through `config.batch`: those of a round trip in one write, prepared once.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from config.database import current, fetch_pipelined, server_cursor
+from config import batch
+from config.database import current, fetch_pipelined, raw_connection
 from lineage.eventlog import context, projections
 from lineage.eventlog.chain import GENESIS_HASH, chained_hash, stored_json, timestamp
 from lineage.eventlog.errors import ConcurrencyError
@@ -216,26 +218,43 @@ def _insert_projected(
 ) -> list[tuple[RecordedEvent, str]]:
     """PostgreSQL, inside the append's transaction: read under the lock in one round trip, then send
     the events, the read-model writes and (when `commit`) the COMMIT in a second."""
-    statements = needed.statements()
-    head_cursor, read_cursors = server_cursor(), [server_cursor() for _ in statements]
-    with connection.wrap_database_errors, head_cursor.connection.pipeline() as pipeline:
-        head_cursor.execute(_LOCK)
-        head_cursor.execute(*_head_select(streams))  # the cursor keeps this, its last statement's, result
-        for cursor, (sql, params) in zip(read_cursors, statements, strict=True):
-            cursor.execute(sql, params)
-        pipeline.sync()
-        rows = chain(*_parse_head(head_cursor.fetchall()))
-        for sql, params in _insert_statements(rows, metadata_json):
-            head_cursor.execute(sql, params)
-        # The handlers' writes join this pipeline (psycopg sends them as they come; the server runs
-        # them while `ready` waits); its end sends a Sync and waits for every result.
-        needed.apply([row[0] for row in rows], [cursor.fetchall() for cursor in read_cursors])
-        ready()
+    db = current()
+    reads = batch.Batch(raw_connection(db))
+    reads.add(_LOCK)
+    reads.add(*_head_select(streams))
+    for sql, params in needed.statements():
+        reads.add(sql, params)
+    with db.wrap_database_errors:
+        _lock, head, *found = reads.run()
+    rows = chain(*_parse_head(head.rows))
+    writes = batch.Batch(raw_connection(db))
+    for sql, params in _insert_statements(rows, metadata_json):
+        writes.add(sql, params)
+    with db.wrap_database_errors:
+        writes.send()  # the server inserts the events while the handlers run
+        try:
+            # The handlers' writes join the batch, each sent as it comes (see projections._execute);
+            # the server runs them while `ready` waits.
+            with batch.collecting(writes):
+                needed.apply([row[0] for row in rows], [result.rows for result in found])
+            ready()
+        except BaseException:
+            _drain(writes)
+            raise
         if commit:
             # Commits in this round trip. Django's atomic block then finds the transaction over and
             # has nothing left to send; a failed COMMIT raises here and the block rolls back (nothing).
-            head_cursor.execute("COMMIT")
+            writes.add("COMMIT")
+        writes.run()
     return rows
+
+
+def _drain(writes: batch.Batch) -> None:
+    """Wait for writes already sent, whatever they answer: the append is failing and rolls back."""
+    try:
+        writes.run()
+    except Exception:  # the append's own error is the one to raise
+        pass
 
 
 def _remember(rows: list[tuple[RecordedEvent, str]]) -> list[RecordedEvent]:
@@ -265,30 +284,24 @@ def _insert_and_commit(
     """
     select, params = _rows_select(rows, metadata_json)
     insert, params = _guarded_insert(select, params, *guard)
-    cursor = server_cursor()
     # On an error PostgreSQL rolls the implicit transaction back at the sync, lock included.
-    with connection.wrap_database_errors, cursor.connection.pipeline():
-        cursor.execute(_LOCK)
-        cursor.execute(insert, params)  # the cursor keeps the last statement's result
-    return cursor.rowcount == len(rows)
+    with connection.wrap_database_errors:
+        _lock, inserted = batch.run(raw_connection(), [(_LOCK, []), (insert, params)])
+    return inserted.rowcount == len(rows)
 
 
-def _run(cursor: Any, statements: list[tuple[str, list[Any]]]) -> Any:
-    """Run statements in one round trip where the database allows it; return the cursor holding the last result.
+def _run(cursor: Any, statements: list[tuple[str, list[Any]]]) -> batch.Result:
+    """Run statements in one round trip where the database allows it; return the last one's result.
 
-    On PostgreSQL they go through psycopg's pipeline on a server-side-binding cursor: one network
-    round trip for all of them (and for the BEGIN in front of the first), and psycopg prepares the
-    statements it sees repeatedly, so the server does not re-plan the append on every call.
+    On PostgreSQL they go through one `config.batch` write: one network round trip for all of them
+    (and for the BEGIN in front of the first), with the statements prepared on the server.
     """
     if connection.vendor != "postgresql":
         for sql, params in statements:
             cursor.execute(sql, params)
-        return cursor
-    server = server_cursor()
-    with connection.wrap_database_errors, server.connection.pipeline():
-        for sql, params in statements:
-            server.execute(sql, params)
-    return server
+        return batch.Result(cursor.fetchall() if cursor.description else [], cursor.rowcount)
+    with connection.wrap_database_errors:
+        return batch.run(raw_connection(), statements)[-1]
 
 
 def _locked(statement: tuple[str, list[Any]], *, lock: bool = True) -> list[tuple[str, list[Any]]]:
@@ -298,7 +311,7 @@ def _locked(statement: tuple[str, list[Any]], *, lock: bool = True) -> list[tupl
 
 def _read_head(cursor: Any, streams: list[str], *, lock: bool) -> tuple[tuple[int, str], dict[str, int]]:
     """Take the lock (unless held) and read the head and the streams' versions in one round trip."""
-    return _parse_head(_run(cursor, _locked(_head_select(streams), lock=lock)).fetchall())
+    return _parse_head(_run(cursor, _locked(_head_select(streams), lock=lock)).rows)
 
 
 def _head_select(streams: list[str]) -> tuple[str, list[str]]:
@@ -378,7 +391,7 @@ def _rows_select(chunk: list[tuple[RecordedEvent, str]], metadata_json: str) -> 
 
 def _array_rows(chunk: list[tuple[RecordedEvent, str]], metadata_json: str) -> tuple[str, list[Any]]:
     """Return a SELECT of the rows as one array per column: a short statement whatever the row count
-    (psycopg prepares it once; a long VALUES list would be a new statement for every row count)."""
+    (prepared once by config.batch; a long VALUES list would be a new statement for every row count)."""
     first = chunk[0][0]
     events = [event for event, _ in chunk]
     columns = [[e.position for e in events], [e.stream_id for e in events], [e.stream_version for e in events],
@@ -466,7 +479,7 @@ def read_after(position: int = 0, *, limit: int | None = None, stream_id: str | 
     if connection.vendor == "postgresql":
         # Binary results: times arrive as integers, not text parsed with a regex (a tenth of a replay).
         with connection.wrap_database_errors:
-            return _from_rows(server_cursor().execute(sql, params, binary=True).fetchall())
+            return _from_rows(batch.run(raw_connection(), [(sql, params)], binary=True)[0].rows)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return _from_rows(cursor.fetchall())

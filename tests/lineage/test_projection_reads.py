@@ -98,6 +98,23 @@ def test_an_undeclared_read_still_finds_its_row(monkeypatch):
     assert seen == [5]
 
 
+def test_an_undeclared_read_between_writes_keeps_the_append_whole(monkeypatch):
+    # given: a read of a missing row while the event's INSERT is already on its way (PostgreSQL)
+    seen = []
+
+    def handler(event: Any, rows: Any) -> None:
+        seen.append(rows.get(ProjectionCheckpoint, "missing"))
+        rows.add(ProjectionCheckpoint(name="added", position=event.position))
+
+    _project(monkeypatch, handler)
+    # when
+    recorded = eventlog.append("between", [NoteWritten("x")], expected_version=0)
+    # then
+    assert seen == [None]
+    assert ProjectionCheckpoint.objects.get(name="added").position == recorded[0].position
+    assert eventlog.load_stream("between") == recorded
+
+
 @pytest.mark.parametrize("projected", [True, False], ids=["with a projection", "without"])
 def test_a_before_commit_step_that_fails_records_nothing(monkeypatch, no_new_events, projected):
     # given
