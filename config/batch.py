@@ -34,7 +34,7 @@ from django.conf import settings
 from psycopg import capabilities, errors, pq
 from psycopg.adapt import PyFormat, Transformer
 
-_PLACEHOLDER = re.compile(rb"%([sb])")
+_PLACEHOLDER = re.compile(rb"%(.)", re.DOTALL)
 _PREPARE_AFTER = 2  # executions: a statement run once is not worth a name on the server
 _PREPARED_MAX = 256  # per session; the least recently used is deallocated beyond this
 _BEGIN, _PREPARE, _EXECUTE, _CLOSE = range(4)
@@ -117,6 +117,17 @@ class Batch:
                 self.prepared = []
             self.entered = False
         return self._results(kinds, answers)
+
+    def drain(self) -> None:
+        """Wait for what was sent, whatever it answers, and drop what was only queued: for a caller
+        that is failing already, whose own error is the one to raise (its transaction rolls back)."""
+        self.queued = []
+        if not self.entered:
+            return  # nothing was sent
+        try:
+            self.run()
+        except Exception:
+            pass
 
     def _message(self, sql: str, params: Sequence[Any], binary: bool) -> tuple[Any, ...]:
         """Return a statement ready to send: its (query, parameter types) key, values and formats."""
@@ -208,7 +219,12 @@ def _converted(sql: str) -> tuple[bytes, tuple[PyFormat, ...]]:
     formats: list[PyFormat] = []
 
     def number(match: re.Match[bytes]) -> bytes:
-        formats.append(PyFormat.BINARY if match.group(1) == b"b" else PyFormat.AUTO)
+        kind = match.group(1)
+        if kind == b"%":
+            return b"%"  # a literal percent sign, written %% as psycopg reads it
+        if kind not in (b"s", b"b"):
+            raise ValueError(f"unsupported placeholder %{kind.decode(errors='replace')} in {sql[:80]!r}")
+        formats.append(PyFormat.BINARY if kind == b"b" else PyFormat.AUTO)
         return b"$%d" % len(formats)
 
     return _PLACEHOLDER.sub(number, sql.encode()), tuple(formats)
@@ -226,24 +242,32 @@ def _begin_command(connection: Any) -> bytes:
     return b" ".join(parts)
 
 
+def _wait(pgconn: Any, events: int) -> int:
+    """Block until the connection's socket is ready for `events`; return what it is ready for
+    (poll, not select: a socket numbered past 1023 is beyond select's reach)."""
+    poller = select.poll()
+    poller.register(pgconn.socket, events)
+    ready = 0
+    for _fd, happened in poller.poll():
+        ready |= happened
+    return ready
+
+
 def _flush(pgconn: Any) -> None:
     """Send libpq's output buffer, reading answers meanwhile: a server blocked writing answers that
     nobody reads would stop reading what is sent."""
-    socket = pgconn.socket
     while pgconn.flush():
-        readable, _, _ = select.select([socket], [socket], [])
-        if readable:
+        if _wait(pgconn, select.POLLIN | select.POLLOUT) & select.POLLIN:
             pgconn.consume_input()
 
 
 def _collect(pgconn: Any) -> list[list[Any]]:
     """Read every message's answer up to the pipeline's sync (a message's answer ends with a NULL)."""
-    socket = pgconn.socket
     answers: list[list[Any]] = []
     current: list[Any] = []
     while True:
         while pgconn.is_busy():
-            select.select([socket], [], [])
+            _wait(pgconn, select.POLLIN)
             pgconn.consume_input()
         result = pgconn.get_result()
         if result is None:

@@ -177,3 +177,15 @@ def test_a_batch_refuses_to_run_inside_psycopgs_pipeline(table):
     # then: the connection still works
     assert batch.run(raw, [("SELECT %s::int", [7])])[0].rows == [(7,)]
 
+
+
+def test_a_doubled_percent_sign_is_a_literal_one_and_other_placeholders_are_refused(table):
+    # given
+    raw = raw_connection()
+    batch.run(raw, [(f"INSERT INTO {table} VALUES (1, %s, NULL)", ["50% off"])])
+    # when
+    found = batch.run(raw, [(f"SELECT id FROM {table} WHERE note LIKE '%%' || %s", ["off"])])[0].rows
+    # then
+    assert found == [(1,)]
+    with pytest.raises(ValueError, match="unsupported placeholder"):
+        batch.run(raw, [(f"SELECT id FROM {table} WHERE id = %(id)s", {"id": 1})])

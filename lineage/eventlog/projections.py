@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import psycopg
 from django.db import connection, models, transaction
 
 from config import batch
@@ -113,11 +112,11 @@ class Rows:
         """Write the collected changes to the database, then run `then` (more writes) in the same batch.
 
         Nothing here needs an answer before the next write, so on PostgreSQL they share one round
-        trip: a live append's few inserts and updates join its `config.batch`, a small rebuild's go
-        through one psycopg pipeline. Large batches (rebuilds) take COPY, which neither can carry.
+        trip, as one `config.batch` (a live append's own, or one of their own). Large batches
+        (rebuilds) take COPY, which a batch cannot carry.
         """
         inserts = _by_model(self.new.values())
-        with _pipelined(all(len(objs) < _COPY_FROM for objs in inserts.values())):
+        with _batched(all(len(objs) < _COPY_FROM for objs in inserts.values())):
             for model, objs in inserts.items():
                 _insert_rows(model, objs)
             for obj, fields in self.dirty.values():
@@ -140,24 +139,27 @@ def _read_row(model: type[models.Model], pk: Any) -> models.Model | None:
 
 
 @contextmanager
-def _pipelined(wanted: bool) -> Iterator[None]:
-    """Send the block's statements through one psycopg pipeline (PostgreSQL), or join the one already open."""
-    if not wanted or connection.vendor != "postgresql" or in_pipeline():
+def _batched(wanted: bool) -> Iterator[None]:
+    """Collect the block's writes into one `config.batch` sent at its end (PostgreSQL), or join the
+    batch already collecting them."""
+    if not wanted or connection.vendor != "postgresql" or batching():
         yield
         return
-    connection.ensure_connection()
-    with connection.wrap_database_errors, connection.connection.pipeline():
-        yield
+    writes = batch.Batch(raw_connection())
+    try:
+        with batch.collecting(writes):
+            yield
+    except BaseException:
+        writes.drain()
+        raise
+    with connection.wrap_database_errors:
+        writes.run()
 
 
-def in_pipeline() -> bool:
-    """Tell whether this thread's writes are being batched (a live append's `config.batch`) or go
-    through psycopg's pipeline mode: an outer block then sends and syncs them."""
-    if batch.collector() is not None:
-        return True
-    db = current()
-    raw = db.connection
-    return db.vendor == "postgresql" and raw is not None and bool(raw.pgconn.pipeline_status)
+def batching() -> bool:
+    """Tell whether this thread's writes are being collected into a `config.batch` that an outer
+    block sends."""
+    return batch.collector() is not None
 
 
 def _update_row(obj: models.Model, names: set[str] | None) -> None:
@@ -202,8 +204,8 @@ def _insert_rows(model: type[models.Model], objs: list[models.Model]) -> None:
         return
     fields = model._meta.concrete_fields
     rows = _copy_rows(fields, objs, db)
-    # COPY cannot travel in a pipeline: an append's writes (sent in one with its events) take INSERT.
-    if len(objs) < _COPY_FROM or in_pipeline():
+    # COPY cannot travel in a batch: an append's writes (sent in one with its events) take INSERT.
+    if len(objs) < _COPY_FROM or batching():
         # Built here rather than by the ORM: compiling bulk_create cost more than the INSERT itself.
         step = max(1, _MAX_PARAMETERS // len(fields))
         while chunk := [value for row in itertools.islice(rows, step) for value in row]:
@@ -218,8 +220,8 @@ def _insert_rows(model: type[models.Model], objs: list[models.Model]) -> None:
 
 
 def _execute(sql: str, params: Sequence[Any]) -> None:
-    """Run a write (PostgreSQL): added to the batch of the append being applied, or else sent on a
-    server-binding cursor (joining psycopg's pipeline when one is open, as in a rebuild)."""
+    """Run a write (PostgreSQL): added to the batch collecting this thread's writes (see `_batched`),
+    or else run on its own."""
     collector = batch.collector()
     if collector is not None:
         # Sent at once: the server runs each write while the next is being built.
@@ -228,7 +230,7 @@ def _execute(sql: str, params: Sequence[Any]) -> None:
         return
     db = current()
     with db.wrap_database_errors:
-        psycopg.Cursor(raw_connection(db)).execute(sql, params)
+        batch.run(raw_connection(db), [(sql, params)])
 
 
 _PLAIN_TYPES = frozenset({str, int, bool, uuid.UUID, type(None)})

@@ -239,7 +239,7 @@ def _insert_projected(
                 needed.apply([row[0] for row in rows], [result.rows for result in found])
             ready()
         except BaseException:
-            _drain(writes)
+            writes.drain()
             raise
         if commit:
             # Commits in this round trip. Django's atomic block then finds the transaction over and
@@ -247,14 +247,6 @@ def _insert_projected(
             writes.add("COMMIT")
         writes.run()
     return rows
-
-
-def _drain(writes: batch.Batch) -> None:
-    """Wait for writes already sent, whatever they answer: the append is failing and rolls back."""
-    try:
-        writes.run()
-    except Exception:  # the append's own error is the one to raise
-        pass
 
 
 def _remember(rows: list[tuple[RecordedEvent, str]]) -> list[RecordedEvent]:
