@@ -11,7 +11,8 @@ values bind and load exactly as on a psycopg cursor. Statements use psycopg's pl
 or `%b` for a parameter sent in binary.
 
 Every statement a session runs twice is prepared by the session (a named statement, parsed and
-planned once; the Parse travels in the same write as the execution). The batch owns the
+planned once; the Parse travels in the same write as the execution), up to 256 per session, the
+least recently used closed beyond that. The batch owns the
 session's prepared statements: psycopg's own preparing is left off (its default), since psycopg
 sends DEALLOCATE ALL after any rollback once it has prepared something, which would drop ours.
 Behind PgBouncer in transaction mode, set DATABASE_PREPARED_STATEMENTS=0: every statement is
@@ -36,7 +37,7 @@ from psycopg.adapt import PyFormat, Transformer
 
 _PLACEHOLDER = re.compile(rb"%(.)", re.DOTALL)
 _PREPARE_AFTER = 2  # executions: a statement run once is not worth a name on the server
-_PREPARED_MAX = 256  # per session; the least recently used is deallocated beyond this
+_PREPARED_MAX = 256  # per session; beyond this the least recently used is closed
 _BEGIN, _PREPARE, _EXECUTE, _CLOSE = range(4)
 
 
