@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import eventlog
 from assets.events import stream
-from lineage import eventlog
-from lineage.eventlog import RecordedEvent
+from eventlog import RecordedEvent
 
 # review step → (statuses it may start from, status it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {

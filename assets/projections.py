@@ -6,8 +6,8 @@ import hashlib
 from typing import Any
 
 from assets.models import Asset, AssetVersion, Blob, BlobGrant, ComponentEdge
-from lineage.eventlog import Projection, RecordedEvent, Rows, reads, register
-from lineage.eventlog.chain import canonical_bytes
+from eventlog import Projection, RecordedEvent, Rows, register
+from eventlog.canonical import canonical_bytes
 
 _STATUS = {
     "AssetVersionSubmitted": "in_review",
@@ -25,7 +25,6 @@ def asset_created(event: RecordedEvent, rows: Rows) -> None:
                    updated_at=event.recorded_at, search_text=e.name.lower()))
 
 
-@reads(lambda e: [(Asset, e.asset_id)])
 def asset_version_created(event: RecordedEvent, rows: Rows) -> None:
     """Add the version as a draft, its component edges, and move the asset's latest version."""
     e = event.payload
@@ -44,7 +43,6 @@ def asset_version_created(event: RecordedEvent, rows: Rows) -> None:
     rows.save(asset)
 
 
-@reads(lambda e: [(AssetVersion, f"{e.asset_id}:{e.number}"), (Asset, e.asset_id)])
 def asset_version_status_changed(event: RecordedEvent, rows: Rows) -> None:
     """Set the version's status and recompute the asset's approved version."""
     e = event.payload
@@ -85,7 +83,6 @@ def _search_text(name: str, attributes: dict[str, Any]) -> str:
     return "\n".join(words).lower()
 
 
-@reads(lambda e: [(Blob, e.sha256), (BlobGrant, f"{e.studio_id}:{e.sha256}")])
 def blob_stored(event: RecordedEvent, rows: Rows) -> None:
     """Add the blob the first time it is stored, and the studio's grant (idempotent per studio)."""
     e = event.payload

@@ -8,12 +8,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
 
+import eventlog
 from assets.aggregate import AssetState, asset_load
 from assets.diff import version_diff
 from assets.models import Asset, AssetVersion, Blob, BlobGrant
 from assets.schemas import KINDS
 from config.errors import InvalidInput, NotFound
-from lineage import eventlog
 from studios.access import VIEW, authorize, get_visible, visible_studio_ids
 
 

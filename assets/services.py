@@ -14,6 +14,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.db.models import Exists
 
+import eventlog
 from assets import pins
 from assets.aggregate import TRANSITIONS, AssetState, asset_load
 from assets.blobstore import blob_key, storage_put, storage_put_started, thumbnail_key
@@ -33,8 +34,7 @@ from assets.images import ImageInfo, image_header, image_inspect, image_thumbnai
 from assets.models import Asset, AssetVersion, Blob, BlobGrant
 from assets.schemas import validate_attributes
 from config.errors import InvalidInput, NotFound
-from lineage import eventlog
-from lineage.eventlog import ConcurrencyError, StreamWrite
+from eventlog import ConcurrencyError, StreamWrite
 from studios.access import authorize
 
 MAX_NOTE = 5000

@@ -1,4 +1,4 @@
-"""Appends per second through `lineage.eventlog.append` beside raw psycopg INSERTs of the same rows.
+"""Appends per second through `eventlog.append` beside raw psycopg INSERTs of the same rows.
 
 Both sides write the same row shape (position, stream, version, type, schema version, JSON data,
 JSON metadata, time, hash) into tables with the same columns, indexes and constraints, with the
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bench.harness import Table, median, per_second, ratio
-from lineage.eventlog import DomainEvent
+from eventlog import DomainEvent
 
 SECONDS_PER_RUN = 1.2
 ROUNDS = 3
@@ -66,7 +66,7 @@ def _run_threads(threads: int, work: Callable[[int, float], int]) -> float:
 def _ours(per_tx: int) -> Callable[[int, float], int]:
     from django.db import connection
 
-    from lineage import eventlog
+    import eventlog
 
     def work(index: int, deadline: float) -> int:
         stream, version, count = f"bench-{uuid.uuid4()}", 0, 0
@@ -124,7 +124,7 @@ def run(url: str) -> Table:
     _create_raw_table(url)
     table = Table(
         "Event log appends on PostgreSQL (events/s, median of 3 interleaved runs)",
-        ["events/transaction", "writer threads", "raw psycopg INSERT", "lineage.eventlog.append", "ratio"],
+        ["events/transaction", "writer threads", "raw psycopg INSERT", "eventlog.append", "ratio"],
     )
     for per_tx, threads in CASES:
         raw_rates, our_rates = [], []
@@ -138,7 +138,7 @@ def run(url: str) -> Table:
         "Raw: psycopg 3 `execute` (1 event) or `executemany` (100 events, pipelined) into a plain copy of "
         "lineage_event (`LIKE … INCLUDING ALL`: same columns, keys and indexes, no triggers), one commit per "
         "transaction, synchronous_commit on.",
-        "Ours: `lineage.eventlog.append(stream, events, expected_version=n)` with the append lock, the expected-"
+        "Ours: `eventlog.append(stream, events, expected_version=n)` with the append lock, the expected-"
         "version check, the SHA-256 hash chain and the projection step; the event type is not projected, so "
         "read-model writes are excluded.",
         f"Each run lasts {SECONDS_PER_RUN}s; raw and ours alternate within each round.",

@@ -4,7 +4,7 @@ Catalog: 200 episodes × 60 shots × 5 pins, costumes and characters with 10-dee
 (characters wearing the chains' costumes, so paths mix components and derivations), 10% of the
 shots revised once (so old pins are not current). Assets, versions and approvals go through the
 services; series, episodes and shots are appended as real events in batches through
-`lineage.eventlog.append_streams`, so every read model is built by its projection.
+`eventlog.append_streams`, so every read model is built by its projection.
 
 Measured (in-process, warm): `impact_analyze` (access check, asset row, in-memory walk, one pin
 query, episodes) p50/p95 over 50 assets, beside the baseline: one SQL query on the castpin table
@@ -103,7 +103,7 @@ def _content(rng: random.Random, slots: dict[str, list[tuple[str, int]]], model_
 def _shots(actor: Any, studio_id: str, model_id: str, slots: dict[str, list[tuple[str, int]]]) -> int:
     """Append series, episodes and shots (and a revision of every tenth shot) as events, in batches."""
     from episodes.events import EpisodeCreated, SeriesCreated, ShotCreated, ShotRevised, series_stream, shot_stream
-    from lineage.eventlog import StreamWrite, append_streams
+    from eventlog import StreamWrite, append_streams
 
     rng = random.Random(7)
     writes, revisions, total = [], [], 0

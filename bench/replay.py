@@ -2,7 +2,7 @@
 
 The log holds studio and membership events (studios, members joining, role changes) and, where
 the asset app is installed, asset events (assets, versions, review steps), appended through
-`lineage.eventlog.append_streams`. Replay reads the log in order, decodes and upcasts every
+`eventlog.append_streams`. Replay reads the log in order, decodes and upcasts every
 event, runs every projection's handlers and bulk-inserts the rebuilt tables.
 """
 
@@ -34,7 +34,7 @@ def _studio_events(studio_id: str, first_user: int) -> list[Any]:
 
 def _asset_writes(studio_id: str) -> list[Any]:
     from assets import events as a
-    from lineage.eventlog import StreamWrite
+    from eventlog import StreamWrite
 
     writes = []
     for n in range(ASSETS_PER_STUDIO):
@@ -52,8 +52,8 @@ def _asset_writes(studio_id: str) -> list[Any]:
 
 def _fill_log() -> str:
     """Append about EVENTS events in transactions of STUDIOS_PER_APPEND studios; describe the mix."""
-    from lineage import eventlog
-    from lineage.eventlog import StreamWrite
+    import eventlog
+    from eventlog import StreamWrite
     from studios.events import stream
 
     with_assets = importlib.util.find_spec("assets.services") is not None
@@ -79,7 +79,7 @@ def _raw_scan(url: str) -> int:
 
 def run(url: str) -> Table:
     """Fill the log, then time a raw scan, a replay, a replay check and a chain verification."""
-    from lineage import eventlog
+    import eventlog
 
     started = time.perf_counter()
     mix = _fill_log()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_dramatiq",
     "config",
+    "eventlog",
     "lineage",
     "studios",
     "assets",
@@ -69,7 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "lineage.eventlog.context.RequestContextMiddleware",
+    "eventlog.context.RequestContextMiddleware",
     "config.middleware.ApiErrorBodyMiddleware",
 ]
 
@@ -93,13 +94,17 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
+# How long an append waits for the event log's append lock before answering 503 event_log_busy
+# (PostgreSQL's lock_timeout; SQLite's busy timeout).
+EVENTLOG_LOCK_TIMEOUT = float(os.environ.get("EVENTLOG_LOCK_TIMEOUT", "10"))
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'continuity.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE makes every transaction take SQLite's write lock up front, so two appenders
     # queue on the lock instead of failing with "database is locked" on upgrade.
-    _db["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"}
+    _db["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": EVENTLOG_LOCK_TIMEOUT,
+                      "init_command": "PRAGMA journal_mode=WAL;"}
     if _db["NAME"] and _db["NAME"] != ":memory:":
         Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 elif _db["ENGINE"] == "django.db.backends.postgresql":
@@ -108,11 +113,6 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     if env_bool("DATABASE_POOL", True):
         _db["OPTIONS"]["pool"] = {"min_size": 1, "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10"))}
         _db["CONN_MAX_AGE"] = 0
-# The hot statements (event-log appends and reads, projections, a worker's state) go through
-# config.batch, which prepares each on the server once it recurs: an append's statements cost
-# about half as much prepared. psycopg's own preparing stays off (see config/batch.py). Behind
-# PgBouncer in transaction mode without max_prepared_statements, set DATABASE_PREPARED_STATEMENTS=0.
-DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

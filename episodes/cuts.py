@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from episodes.models import ShotRevision
-from generation.canonical import canonical_hash
+from eventlog.canonical import canonical_hash
 
 REVISION_FIELDS = ("order", "title", "description", "prompt", "negative_prompt", "camera", "duration", "seed",
                    "width", "height", "steps", "guidance", "model", "cast")

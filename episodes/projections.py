@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from episodes.models import CastPin, Cut, Episode, Series, Shot, ShotRevision
-from lineage.eventlog import Projection, RecordedEvent, Rows, reads, register
+from eventlog import Projection, RecordedEvent, Rows, register
 
 
 def series_created(event: RecordedEvent, rows: Rows) -> None:
@@ -34,7 +34,6 @@ def shot_created(event: RecordedEvent, rows: Rows) -> None:
     _add_revision(event, rows)
 
 
-@reads(lambda e: [(ShotRevision, f"{e.shot_id}:{e.revision - 1}"), (Shot, e.shot_id)])
 def shot_revised(event: RecordedEvent, rows: Rows) -> None:
     """Add the revision, make its pins the current ones and move the shot to it."""
     e = event.payload

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import eventlog
 from config.errors import InvalidInput
 from episodes import casting
 from episodes.content import content_clean, content_defaults, content_missing
@@ -27,8 +28,7 @@ from episodes.events import (
 )
 from episodes.models import Cut, Episode, Series, Shot, ShotRevision
 from episodes.targets import targets_clean
-from lineage import eventlog
-from lineage.eventlog import ConcurrencyError
+from eventlog import ConcurrencyError
 from studios.access import authorize, get_or_404
 
 MAX_EPISODE_NUMBER = 100_000

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from lineage.eventlog import DomainEvent
+from eventlog import DomainEvent
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from generation.backends.base import ModelFolderError
-from generation.canonical import canonical_json
+from eventlog.canonical import canonical_bytes
 
 FINGERPRINT_VERSION = "continuity-model-fingerprint-v1"
 WEIGHT_SUFFIXES = (".safetensors", ".bin")
@@ -41,10 +41,10 @@ def model_fingerprint(folder: Path) -> str:
         raise ModelFolderError(f"model folder {str(folder)!r} holds no .safetensors or .bin weights")
     digest = hashlib.sha256(FINGERPRINT_VERSION.encode())
     for relative, payload in _config_entries(folder):
-        digest.update(canonical_json({"config": relative, "bytes": len(payload)}))
+        digest.update(canonical_bytes({"config": relative, "bytes": len(payload)}))
         digest.update(payload)
     for header, data in _tensor_entries(folder, weights):
-        digest.update(canonical_json(header))
+        digest.update(canonical_bytes(header))
         digest.update(data)
     return digest.hexdigest()
 
@@ -71,7 +71,7 @@ def _config_entries(folder: Path) -> Iterator[tuple[str, bytes]]:
             continue
         relative = path.relative_to(folder).as_posix()
         if path.suffix == ".json":
-            yield relative, canonical_json(_without_volatile_keys(_read_json(path)))
+            yield relative, canonical_bytes(_without_volatile_keys(_read_json(path)))
         else:
             yield relative, path.read_bytes()
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from PIL import Image, PngImagePlugin
 
-from generation.canonical import canonical_hash, canonical_json, sha256_hex
+from eventlog.canonical import canonical_bytes, canonical_hash, sha256_hex
 
 MANIFEST_KEY = "continuity:manifest"
 MANIFEST_HASH_KEY = "continuity:manifest_hash"
@@ -20,7 +20,7 @@ PIXEL_MODES = ("L", "RGB", "RGBA")
 
 def encode_png(image: Image.Image, *, manifest: dict[str, Any], manifest_hash: str) -> bytes:
     """Encode `image` as PNG with the canonical manifest and its hash as iTXt chunks."""
-    text = canonical_json(manifest)
+    text = canonical_bytes(manifest)
     if sha256_hex(text) != manifest_hash:
         raise ValueError("manifest_hash is not the canonical hash of the manifest")
     info = PngImagePlugin.PngInfo()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventlog import Projection, RecordedEvent, Rows, register
 from generation.models import (
     TERMINAL_JOB_STATUSES,
     Job,
@@ -15,7 +16,6 @@ from generation.models import (
     RerenderPlan,
     WorkerPool,
 )
-from lineage.eventlog import Projection, RecordedEvent, Rows, reads, register
 
 
 def model_registered(event: RecordedEvent, rows: Rows) -> None:
@@ -31,7 +31,6 @@ MODELS = register(
 )
 
 
-@reads(lambda e: [(WorkerPool, WorkerPool.POOL)])
 def worker_environment_reported(event: RecordedEvent, rows: Rows) -> None:
     """Make the reported environment the pool's."""
     e = event.payload
@@ -75,7 +74,6 @@ def _job_and_item_keys(e: Any) -> list[tuple[type, str]]:
     return [(Job, e.job_id), (JobItem, f"{e.job_id}:{e.index}")]
 
 
-@reads(_job)
 def job_started(event: RecordedEvent, rows: Rows) -> None:
     """Mark the job running."""
     job = rows.get(Job, event.payload.job_id)
@@ -91,7 +89,6 @@ def render_succeeded(event: RecordedEvent, rows: Rows) -> None:
                     job_id=e.job_id, created_at=event.recorded_at))
 
 
-@reads(_job_and_item_keys)
 def shot_render_succeeded(event: RecordedEvent, rows: Rows) -> None:
     """Count the item done and list its render on the job."""
     e = event.payload
@@ -102,7 +99,6 @@ def shot_render_succeeded(event: RecordedEvent, rows: Rows) -> None:
     rows.save(job, "renders")
 
 
-@reads(_job_and_item_keys)
 def shot_render_failed(event: RecordedEvent, rows: Rows) -> None:
     """Count the item done and list its error on the job."""
     e = event.payload
@@ -114,7 +110,6 @@ def shot_render_failed(event: RecordedEvent, rows: Rows) -> None:
     rows.save(job, "errors")
 
 
-@reads(_job_and_item_keys)
 def reproduction_compared(event: RecordedEvent, rows: Rows) -> None:
     """Record the comparison on the item and count it done."""
     e = event.payload
@@ -125,7 +120,6 @@ def reproduction_compared(event: RecordedEvent, rows: Rows) -> None:
     rows.save(item, "status", "comparison")
 
 
-@reads(_job)
 def job_cancelled(event: RecordedEvent, rows: Rows) -> None:
     """Cancel the job and every item that had not finished."""
     e = event.payload
@@ -139,7 +133,6 @@ def job_cancelled(event: RecordedEvent, rows: Rows) -> None:
             rows.save(item)
 
 
-@reads(_job)
 def job_finished(event: RecordedEvent, rows: Rows) -> None:
     """Close the job with its final status (and a reproduction's result)."""
     e = event.payload
@@ -191,7 +184,6 @@ def _plan(e: Any) -> list[tuple[type, str]]:
     return [(RerenderPlan, e.plan_id)]
 
 
-@reads(_plan)
 def plan_approved(event: RecordedEvent, rows: Rows) -> None:
     """Mark the plan approved."""
     e = event.payload
@@ -200,7 +192,6 @@ def plan_approved(event: RecordedEvent, rows: Rows) -> None:
     rows.save(plan)
 
 
-@reads(_plan)
 def plan_executed(event: RecordedEvent, rows: Rows) -> None:
     """Mark the plan executed with its job, the shots it revised and the ones it skipped."""
     e = event.payload

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from generation.canonical import sha256_hex
+import eventlog
+from eventlog.canonical import sha256_hex
 from generation.events import render_stream
 from generation.pngmeta import read_png_manifest
-from lineage import eventlog
 
 
 def provenance_check(data: bytes) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Read-only admin for the event log: events can be browsed, never added, changed or deleted."""
+"""The read-only admin base that every read model's admin uses."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
-
-from lineage.models import Event
 
 
 class ReadOnlyModelAdmin(admin.ModelAdmin):
@@ -21,14 +19,3 @@ class ReadOnlyModelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-@admin.register(Event)
-class EventAdmin(ReadOnlyModelAdmin):
-    list_display = ("position", "type", "stream_id", "stream_version", "recorded_at")
-    list_filter = ("type",)
-    search_fields = ("stream_id", "type")
-    ordering = ("-position",)
-    readonly_fields = ("position", "stream_id", "stream_version", "type", "schema_version", "data", "metadata",
-                       "recorded_at", "hash")
-    show_full_result_count = False  # COUNT(*) over the whole log on every page is needless work

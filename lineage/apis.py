@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lineage import eventlog
+import eventlog
 from lineage.graph import MAX_DEPTH, graph_neighbourhood, graph_svg
 from lineage.impact import dependencies_list, impact_analyze
 from lineage.selectors import events_page

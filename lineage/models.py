@@ -1,43 +1,8 @@
-"""The append-only event table, projection checkpoints, and the lineage read models."""
+"""The lineage read models: the graph of assets, shots, cuts and renders, and dependency stamps."""
 
 from __future__ import annotations
 
 from django.db import models
-
-
-class Event(models.Model):
-    """One immutable event; UPDATE, DELETE and TRUNCATE are refused by database triggers."""
-
-    position = models.BigIntegerField(primary_key=True)
-    stream_id = models.CharField(max_length=200)
-    stream_version = models.IntegerField()
-    type = models.CharField(max_length=100)
-    schema_version = models.IntegerField(default=1)
-    data = models.JSONField()
-    metadata = models.JSONField()
-    recorded_at = models.DateTimeField()
-    hash = models.CharField(max_length=64)
-
-    class Meta:
-        db_table = "lineage_event"
-        ordering = ["position"]
-        constraints = [
-            models.UniqueConstraint(fields=["stream_id", "stream_version"], name="event_stream_version_unique")
-        ]
-        indexes = [models.Index(fields=["type", "position"], name="event_type_position")]
-
-    def __str__(self) -> str:
-        return f"#{self.position} {self.type} {self.stream_id}@{self.stream_version}"
-
-
-class ProjectionCheckpoint(models.Model):
-    """The last event position a projection has applied, written with its read-model rows."""
-
-    name = models.CharField(max_length=100, primary_key=True)
-    position = models.BigIntegerField(default=0)
-
-    class Meta:
-        db_table = "lineage_projection_checkpoint"
 
 
 class GraphNode(models.Model):

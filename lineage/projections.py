@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lineage.eventlog import Projection, RecordedEvent, Rows, reads, register
+from eventlog import Projection, RecordedEvent, Rows, register
 from lineage.models import DependencyStamp, GraphEdge, GraphNode
 
 _STATUS = {
@@ -77,7 +77,6 @@ def _stamp(rows: Rows, studio_id: str, event: RecordedEvent) -> None:
         rows.save(stamp)
 
 
-@reads(lambda e: [(GraphNode, node_id("asset_version", e.asset_id, e.number))])
 def asset_version_status_changed(event: RecordedEvent, rows: Rows) -> None:
     """Follow the version's review status on its node."""
     e = event.payload

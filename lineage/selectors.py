@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import eventlog
 from config.errors import InvalidInput
-from lineage import eventlog
 from studios.access import visible_studio_ids
 
 MAX_PAGE = 1000

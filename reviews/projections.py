@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lineage.eventlog import Projection, RecordedEvent, Rows, reads, register
+from eventlog import Projection, RecordedEvent, Rows, register
 from reviews.models import ApprovalState, CutApproval, LatestRender, ShotWatch
 
 
@@ -45,7 +45,6 @@ def shot_revised(event: RecordedEvent, rows: Rows) -> None:
             _mark_stale(approval, _revision_reason(shot, e), event, rows)
 
 
-@reads(lambda e: [(LatestRender, f"{e.shot_id}:{e.shot_revision}"), (ShotWatch, e.shot_id)])
 def render_succeeded(event: RecordedEvent, rows: Rows) -> None:
     """Record the shot revision's latest render; mark stale the approvals whose image it replaced."""
     e = event.payload

@@ -11,12 +11,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import eventlog
 from assets.models import Asset
 from config.errors import InvalidInput
 from episodes.events import shot_stream
 from episodes.models import Cut, Shot, ShotRevision
-from lineage import eventlog
-from lineage.eventlog import ConcurrencyError, StreamWrite
+from eventlog import ConcurrencyError, StreamWrite
 from reviews.errors import CutNotRendered, CutOutdated
 from reviews.events import CutApproved, approval_stream
 from reviews.models import CutApproval, LatestRender

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from lineage.eventlog import DomainEvent
+from eventlog import DomainEvent
 
 
 @dataclass(frozen=True)

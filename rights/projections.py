@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 
-from lineage.eventlog import Projection, RecordedEvent, Rows, register
+from eventlog import Projection, RecordedEvent, Rows, register
 from rights.models import RightsRecord, RightsStatus
 
 _DATE_FIELDS = ("window_start", "window_end")

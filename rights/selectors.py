@@ -25,10 +25,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+import eventlog
 from assets.models import Asset, ComponentEdge
 from config.errors import InvalidInput, NotFound
 from episodes.models import CastPin, Episode
-from lineage import eventlog
 from rights.events import stream
 from rights.models import RightsRecord, RightsStatus
 from rights.terms import coverage_failure

@@ -6,9 +6,9 @@ import uuid
 from datetime import date
 from typing import Any
 
+import eventlog
 from assets.models import Asset, AssetVersion
 from config.errors import InvalidInput, NotFound
-from lineage import eventlog
 from rights.errors import ExclusivityConflict, NothingToAmend, RightsStatusError, RightsTerminatedError
 from rights.events import (
     RightsAmended,

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import eventlog
 from config.errors import Forbidden, InvalidInput
-from lineage import eventlog
 from studios.access import PERMISSIONS, authorize, visible_studio_ids
 from studios.models import Membership
 

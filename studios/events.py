@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lineage.eventlog import DomainEvent
+from eventlog import DomainEvent
 
 
 @dataclass(frozen=True)

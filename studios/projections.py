@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lineage.eventlog import Projection, RecordedEvent, Rows, reads, register
+from eventlog import Projection, RecordedEvent, Rows, register
 from studios.models import Membership, Studio
 
 
@@ -19,13 +19,12 @@ def member_added(event: RecordedEvent, rows: Rows) -> None:
                         role=e.role, joined_at=event.recorded_at))
 
 
-@reads(lambda e: [(Membership, f"{e.studio_id}:{e.user_id}")])
 def member_role_changed(event: RecordedEvent, rows: Rows) -> None:
     """Update the member's role."""
     e = event.payload
     membership = rows.get(Membership, f"{e.studio_id}:{e.user_id}")
     membership.role = e.role
-    rows.save(membership)
+    rows.save(membership, "role")
 
 
 PROJECTION = register(

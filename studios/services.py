@@ -10,8 +10,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+import eventlog
 from config.errors import InvalidInput
-from lineage import eventlog
 from studios.access import authorize
 from studios.errors import MemberExists
 from studios.events import MemberAdded, MemberRoleChanged, StudioCreated, stream

@@ -9,7 +9,7 @@ import pytest
 from django.db.backends.base.operations import BaseDatabaseOperations
 from rest_framework.test import APIClient
 
-from lineage.eventlog.immutability import reset_allowed
+from eventlog.immutability import reset_allowed
 
 _original_flush = BaseDatabaseOperations.execute_sql_flush
 
@@ -104,7 +104,7 @@ def no_new_events() -> Callable[[], Any]:
     """Return a context manager asserting that its block appends no event."""
     from contextlib import contextmanager
 
-    from lineage import eventlog
+    import eventlog
 
     @contextmanager
     def check() -> Iterator[None]:
@@ -118,7 +118,7 @@ def no_new_events() -> Callable[[], Any]:
 @pytest.fixture
 def rebuilt_equals_live() -> Callable[[], None]:
     """Return a check that rebuilding every read model from position 0 reproduces the live ones."""
-    from lineage import eventlog
+    import eventlog
 
     def check() -> None:
         assert eventlog.replay_check() is None

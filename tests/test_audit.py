@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import include, path
 
-from lineage import eventlog
+import eventlog
 from studios.services import member_add, studio_create
 
 # The audit URLs live in their own module; this list serves them whether or not config.urls includes them yet.

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
-from lineage import eventlog
+import eventlog
 
 pytestmark = pytest.mark.django_db
 

@@ -73,7 +73,7 @@ class DiffusersBackend:
             raise RenderCancelled("render cancelled before the first step")
         with self._lock:
             # The thread count is process-wide: make sure nothing changed it. Only set it when it
-            # differs: setting it, even to the same value, slowed the next render by 1-4 ms.
+            # differs: setting it, even to the same value, slows the next render.
             if torch.get_num_threads() != self.threads:
                 torch.set_num_threads(self.threads)
             arguments = self._arguments(request, _step_callback(progress, cancelled))

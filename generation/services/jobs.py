@@ -9,9 +9,11 @@ from typing import Any
 
 from django.db import connection, transaction
 
+import eventlog
 from config.database import fetch_model, fetch_models, model_columns
 from config.errors import NotFound
 from episodes.models import Cut, Episode, Shot, ShotRevision
+from eventlog import ConcurrencyError
 from generation.backends import BackendError
 from generation.errors import JobFinishedAlready, ModelUnavailable, NothingToRender, UnapprovedPin, UnlicensedPin
 from generation.events import JobCancelled, JobQueued, job_stream
@@ -19,8 +21,6 @@ from generation.manifests import build_manifest, cast_entries, manifest_hash, pr
 from generation.models import TERMINAL_JOB_STATUSES, Job, JobItem, JobKind, Render, RenderModel
 from generation.rendering import runtime_for
 from generation.selectors import registered_model
-from lineage import eventlog
-from lineage.eventlog import ConcurrencyError
 from rights.selectors import render_conflicts
 from studios.access import authorize
 

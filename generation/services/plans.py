@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
+import eventlog
 from assets.models import AssetVersion, VersionStatus
 from config.errors import NotFound
 from episodes.errors import StaleRevision
@@ -23,7 +24,6 @@ from generation.errors import NothingToRender, PlanNotApproved, PlanState
 from generation.events import RerenderPlanApproved, RerenderPlanCreated, RerenderPlanExecuted, plan_stream
 from generation.models import JobKind, PlanStatus, RerenderPlan
 from generation.services.jobs import job_queue, refuse_unlicensed, render_items
-from lineage import eventlog
 from lineage.impact import asset_row, impact_compute
 from rights.selectors import pin_conflicts
 from studios.access import authorize

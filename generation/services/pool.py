@@ -12,10 +12,10 @@ from __future__ import annotations
 import os
 import socket
 
+import eventlog
 from generation.events import WORKERS_STREAM, WorkerEnvironmentReported
 from generation.models import WorkerPool
 from generation.rendering import environment_now
-from lineage import eventlog
 
 
 def worker_environment_report(*, device: str, threads: int) -> bool:

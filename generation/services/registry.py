@@ -8,14 +8,14 @@ from typing import Any
 
 from django.conf import settings
 
+import eventlog
 from config.errors import InvalidInput, NotFound
 from generation.backends import ModelFolderError, load_backend
-from generation.canonical import canonical_hash
+from eventlog.canonical import canonical_hash
 from generation.errors import ModelPathInvalid
 from generation.events import ModelRegistered, model_stream
 from generation.fingerprint import model_fingerprint
 from generation.models import Backend, RenderModel
-from lineage import eventlog
 from studios.access import authorize
 from studios.models import Studio
 

@@ -22,11 +22,13 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
+import eventlog
 from assets.services import MadeBlob, blob_prepare_made
 from config.database import fetch_pipelined, model_columns, model_from_row
 from config.errors import DomainError
+from eventlog import ConcurrencyError, StreamWrite
 from generation.backends import RenderCancelled
-from generation.canonical import sha256_hex
+from eventlog.canonical import sha256_hex
 from generation.environment import apply_environment
 from generation.errors import PermanentRenderError
 from generation.events import (
@@ -52,8 +54,6 @@ from generation.models import (
 )
 from generation.rendering import Throttled, current_differences, manifest_backend, render_png
 from generation.selectors import registered_model
-from lineage import eventlog
-from lineage.eventlog import ConcurrencyError, StreamWrite
 
 MAX_ATTEMPTS = 20
 CANCEL_CHECK_SECONDS = 0.25

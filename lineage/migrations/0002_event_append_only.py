@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import migrations
 
-from lineage.eventlog.immutability import install_triggers, remove_triggers
+from eventlog.immutability import install_triggers, remove_triggers
 
 
 class Migration(migrations.Migration):

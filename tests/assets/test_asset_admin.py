@@ -16,7 +16,7 @@ def admin_client_for_root(make_user) -> Client:
 def test_assets_versions_and_events_are_browsable_but_read_only(admin_client_for_root, make_asset):
     # given
     asset = make_asset()
-    pages = {"assets/asset": str(asset.id), "assets/assetversion": f"{asset.id}:1", "lineage/event": "1"}
+    pages = {"assets/asset": str(asset.id), "assets/assetversion": f"{asset.id}:1", "eventlog/event": "1"}
     for model, pk in pages.items():
         # when
         listing = admin_client_for_root.get(f"/admin/{model}/")

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+import eventlog
 from assets import services
-from lineage import eventlog
 
 pytestmark = pytest.mark.django_db
 

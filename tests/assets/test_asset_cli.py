@@ -9,8 +9,8 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+import eventlog
 from assets.models import Asset, AssetVersion
-from lineage import eventlog
 
 pytestmark = pytest.mark.django_db
 

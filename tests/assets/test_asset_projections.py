@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+import eventlog
 from assets import services
 from assets.models import Asset, AssetVersion, Blob, BlobGrant, ComponentEdge
-from lineage import eventlog
 
 pytestmark = pytest.mark.django_db
 

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import pytest
 
+import eventlog
 from assets import services
 from assets.errors import AssetVersionConflict, InvalidPin, InvalidTransition
 from assets.models import Asset, AssetVersion, ComponentEdge
 from config.errors import Forbidden, InvalidInput, NotFound
-from lineage import eventlog
 
 pytestmark = pytest.mark.django_db
 

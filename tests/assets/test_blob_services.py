@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+import eventlog
 from assets.blobstore import blob_key, storage_open, thumbnail_key
 from assets.errors import BlobTooLarge, InvalidImage
 from assets.models import Blob, BlobGrant
 from assets.services import blob_store
 from config.errors import Forbidden, NotFound
-from lineage import eventlog
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+import eventlog
 from episodes.models import Cut
-from lineage import eventlog
 
 pytestmark = pytest.mark.django_db
 

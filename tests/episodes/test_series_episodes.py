@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
+import eventlog
 from episodes.models import Episode
-from lineage import eventlog
 
 pytestmark = pytest.mark.django_db
 

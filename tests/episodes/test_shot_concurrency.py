@@ -6,9 +6,9 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 
+import eventlog
 from episodes.errors import StaleRevision
 from episodes.models import ShotRevision
-from lineage import eventlog
 
 
 @pytest.mark.django_db(transaction=True)

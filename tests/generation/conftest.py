@@ -46,7 +46,7 @@ def tiny_model(studio: Any, admin_user: Any, model_roots: Path) -> Any:
 @pytest.fixture
 def event_types() -> Callable[[int], list[str]]:
     """Return the types of the events appended after a position."""
-    from lineage import eventlog
+    import eventlog
 
     def types(after: int) -> list[str]:
         return [e.type for e in eventlog.read_after(after)]

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from generation.canonical import canonical_hash
+import eventlog
+from eventlog.canonical import canonical_hash
 from generation.fingerprint import model_fingerprint
 from generation.models import RenderModel
-from lineage import eventlog
 
 pytestmark = pytest.mark.django_db
 

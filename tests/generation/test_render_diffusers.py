@@ -159,7 +159,7 @@ def test_cancelling_during_the_diffusion_steps_stops_the_render(admin_user, make
 def test_a_long_render_records_its_job_start_at_the_first_progress_report(admin_user, make_episode, tiny_model,
                                                                          monkeypatch, event_types):
     # given a render longer than the progress interval (made so by an interval of zero)
-    from lineage import eventlog
+    import eventlog
 
     episode = make_episode(tiny_model, shots=1, steps=3)
     job = services.episode_render(actor=admin_user, episode_id=str(episode.id))

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
+import eventlog
 from generation import services
 from generation.models import Job, JobItem, Render
 from generation.pngmeta import read_png_manifest
 from generation.rendering import read_blob
-from lineage import eventlog
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,7 @@ def test_a_duplicate_delivery_never_makes_a_second_render(admin_user, make_episo
 
 def test_a_short_render_records_its_job_start_with_its_outcome(admin_user, make_episode, previz_model):
     # given a queued one-shot job
-    from lineage.eventlog import load_stream
+    from eventlog import load_stream
 
     episode = make_episode(previz_model, shots=1)
     job = services.episode_render(actor=admin_user, episode_id=str(episode.id))
@@ -134,8 +134,8 @@ def test_a_job_started_by_another_worker_meanwhile_is_started_once(admin_user, m
                                                                    monkeypatch):
     # given a queued job whose other worker records JobStarted while this one renders
     import generation.services.worker as worker
+    from eventlog import append, load_stream
     from generation.events import JobStarted, job_stream
-    from lineage.eventlog import append, load_stream
 
     episode = make_episode(previz_model, shots=2)
     job = services.episode_render(actor=admin_user, episode_id=str(episode.id))
@@ -158,8 +158,8 @@ def test_a_job_started_by_another_worker_meanwhile_is_started_once(admin_user, m
 def test_a_redelivery_after_a_crash_mid_render_records_the_render_once(admin_user, make_episode, previz_model,
                                                                        event_types):
     # given a job left running (its worker died mid-render, after JobStarted)
+    from eventlog import append
     from generation.events import JobStarted, job_stream
-    from lineage.eventlog import append
 
     episode = make_episode(previz_model, shots=1)
     job = services.episode_render(actor=admin_user, episode_id=str(episode.id))

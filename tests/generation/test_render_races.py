@@ -7,9 +7,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
+import eventlog
 from generation import services
 from generation.models import Job, JobItem, Render
-from lineage import eventlog
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from PIL import ImageOps
 
+import eventlog
 from generation import services
 from generation.models import Job, JobItem, Render
-from lineage import eventlog
 
 pytestmark = pytest.mark.django_db
 

@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
+import eventlog
 from generation import rendering
 from generation.events import WORKERS_STREAM, WorkerEnvironmentReported
 from generation.models import JobItem, WorkerPool
 from generation.rendering import environment_now
 from generation.services import episode_render, job_item_run
 from generation.services.pool import worker_environment_report
-from lineage import eventlog
 
 pytestmark = pytest.mark.django_db
 

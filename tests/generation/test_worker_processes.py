@@ -16,10 +16,10 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
+import eventlog
 from generation.models import Job, JobItem, Render, RenderProgress, WorkerPool
 from generation.services import episode_render
 from generation.services.jobs import enqueue_items
-from lineage import eventlog
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from lineage import eventlog
+import eventlog
 from studios.services import member_add, studio_create
 
 pytestmark = pytest.mark.django_db

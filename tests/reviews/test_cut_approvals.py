@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
+import eventlog
 from episodes.services import shot_revise
-from lineage import eventlog
 from reviews.errors import CutOutdated
 from reviews.models import CutApproval
 from reviews.services import cut_approve

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from lineage import eventlog
+import eventlog
 
 pytestmark = pytest.mark.django_db
 

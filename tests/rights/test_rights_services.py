@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
+import eventlog
 from config.errors import Forbidden, InvalidInput, NotFound
-from lineage import eventlog
-from lineage.eventlog import ConcurrencyError
+from eventlog import ConcurrencyError
 from rights.errors import ExclusivityConflict, NothingToAmend, RightsStatusError, RightsTerminatedError
 from rights.services import rights_amend, rights_grant, rights_reinstate, rights_suspend, rights_terminate
 

@@ -5,7 +5,7 @@ import uuid
 import pytest
 from rest_framework.test import APIClient
 
-from lineage import eventlog
+import eventlog
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
+import eventlog
 from config.errors import Forbidden, InvalidInput, NotFound
-from lineage import eventlog
 from studios.access import authorize, visible_studio_ids
 from studios.errors import MemberExists
 from studios.models import Membership, Studio

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+import eventlog
 from episodes.models import Episode
 from generation.demo import STUDIO_NAME, demo_load, demo_studio
-from lineage import eventlog
 
 
 class Command(BaseCommand):

@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
+from eventlog.canonical import canonical_text
+from eventlog.reading import iter_all
+
 GENESIS_HASH = "0" * 64
-
-
-# Canonical JSON: sorted keys, no whitespace, UTF-8 (not \u escapes), no NaN. One encoder for all calls.
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-_dumps = _CANONICAL.encode
-
-
-def canonical_bytes(value: Any) -> bytes:
-    """Serialise JSON deterministically: sorted keys, no whitespace, UTF-8, no NaN."""
-    return _dumps(value).encode()
-
-
-@lru_cache(maxsize=4096)
-def _quoted(text: str) -> str:
-    """JSON string literal of a stream id, type or time: few distinct values per append, so cached."""
-    return _dumps(text)
 
 
 def stored_json(value: Any) -> tuple[str, Any]:
@@ -36,10 +21,10 @@ def stored_json(value: Any) -> tuple[str, Any]:
     10000000000000000) and negative zero (comes back as 0.0). Such floats are normalised before
     hashing and storing, so that the chain still verifies and a rebuild sees what live handlers saw.
     """
-    text = _dumps(value)
+    text = canonical_text(value)
     if "e+" in text or "-0.0" in text:  # cheap pre-check; the walk below decides exactly
         value = _jsonb_stable(value)
-        text = _dumps(value)
+        text = canonical_text(value)
     return text, value
 
 
@@ -61,7 +46,7 @@ def timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def chained_hash(
+def event_hash(
     previous_hash: str,
     *,
     position: int,
@@ -71,41 +56,19 @@ def chained_hash(
     schema_version: int,
     data_json: str,
     metadata_json: str,
-    recorded_at: str,
+    recorded_at: datetime,
 ) -> str:
-    """Return an event's hash from already-canonical JSON parts (the append path's fast form).
+    """Return the chained hash of one event: SHA-256(previous hash + canonical JSON of its content).
 
-    The bytes are exactly `canonical_bytes` of the content object: its keys are written in sorted
-    order and the nested JSON is already canonical, so no second serialisation is needed.
+    `data_json` and `metadata_json` are already canonical, so the content object is written around
+    them with its keys in sorted order: exactly `canonical_bytes` of the whole object.
     """
     content = (
         f'{{"data":{data_json},"metadata":{metadata_json},"position":{int(position)},'
-        f'"recorded_at":{_quoted(recorded_at)},"schema_version":{int(schema_version)},'
-        f'"stream_id":{_quoted(stream_id)},"stream_version":{int(stream_version)},"type":{_quoted(type)}}}'
+        f'"recorded_at":{canonical_text(timestamp(recorded_at))},"schema_version":{int(schema_version)},'
+        f'"stream_id":{canonical_text(stream_id)},"stream_version":{int(stream_version)},"type":{canonical_text(type)}}}'
     )
-    digest = hashlib.sha256(previous_hash.encode("ascii"))
-    digest.update(content.encode())
-    return digest.hexdigest()
-
-
-def event_hash(
-    previous_hash: str,
-    *,
-    position: int,
-    stream_id: str,
-    stream_version: int,
-    type: str,
-    schema_version: int,
-    data: dict[str, Any],
-    metadata: dict[str, Any],
-    recorded_at: datetime,
-) -> str:
-    """Return the chained hash of one event: SHA-256(previous hash + canonical JSON of its content)."""
-    return chained_hash(
-        previous_hash, position=position, stream_id=stream_id, stream_version=stream_version, type=type,
-        schema_version=schema_version, data_json=_dumps(data), metadata_json=_dumps(metadata),
-        recorded_at=timestamp(recorded_at),
-    )
+    return hashlib.sha256(previous_hash.encode("ascii") + content.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -124,3 +87,21 @@ class VerifyResult:
         if not self.ok:
             body.update(first_bad_position=self.first_bad, reason=self.reason)
         return body
+
+
+def verify() -> VerifyResult:
+    """Recompute every event's hash in order; report the first position that breaks the chain."""
+    previous, count = GENESIS_HASH, 0
+    for event in iter_all():
+        count += 1
+        if event.position != count:
+            return VerifyResult(False, count - 1, previous, count, f"position {count} is missing")
+        expected = event_hash(
+            previous, position=event.position, stream_id=event.stream_id, stream_version=event.stream_version,
+            type=event.type, schema_version=event.schema_version, data_json=canonical_text(event.data),
+            metadata_json=canonical_text(event.metadata), recorded_at=event.recorded_at,
+        )
+        if expected != event.hash:
+            return VerifyResult(False, count - 1, previous, event.position, "content does not match its hash")
+        previous = event.hash
+    return VerifyResult(True, count, previous)

@@ -9,9 +9,9 @@ import time
 import pytest
 from django.db import connection
 
-from lineage import eventlog
-from lineage.eventlog import ConcurrencyError
-from tests.lineage.sample_events import NoteWritten
+import eventlog
+from eventlog import ConcurrencyError
+from tests.eventlog.sample_events import NoteWritten
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from lineage.eventlog import DomainEvent, upcaster
+from eventlog import DomainEvent, upcaster
 
 
 @dataclass(frozen=True)

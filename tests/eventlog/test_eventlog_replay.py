@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from lineage import eventlog
-from lineage.eventlog import StreamWrite
-from lineage.models import ProjectionCheckpoint
+import eventlog
+from eventlog import StreamWrite
+from eventlog.models import ProjectionCheckpoint
 from studios.events import MemberRoleChanged
 from studios.events import stream as studio_stream
 from studios.models import Membership, Studio
 from studios.services import member_add, member_role_change, studio_create
-from tests.lineage.sample_events import NoteWritten
+from tests.eventlog.sample_events import NoteWritten
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from lineage import eventlog
-from lineage.eventlog.immutability import _SQLITE_INSTALL, _SQLITE_REMOVE
-from tests.lineage.sample_events import NoteWritten
+import eventlog
+from eventlog.immutability import _SQLITE_INSTALL, _SQLITE_REMOVE
+from tests.eventlog.sample_events import NoteWritten
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_verify_exits_1_naming_the_gap_left_by_a_deleted_row(three_events):
 
 def test_the_test_suite_reset_may_empty_the_table_and_nothing_else_may(three_events):
     # given
-    from lineage.eventlog.immutability import reset_allowed
+    from eventlog.immutability import reset_allowed
 
     # when
     with reset_allowed(), connection.cursor() as cursor:

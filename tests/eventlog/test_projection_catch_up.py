@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from lineage import eventlog
-from lineage.models import ProjectionCheckpoint
+import eventlog
+from eventlog.models import ProjectionCheckpoint
 from studios.models import Membership, Studio
 
 pytestmark = pytest.mark.django_db

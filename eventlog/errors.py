@@ -24,3 +24,14 @@ class UnknownEventType(DomainError):
 
     code = "unknown_event_type"
     status = 500
+
+
+class EventLogBusy(DomainError):
+    """Raised when the append lock is not had within EVENTLOG_LOCK_TIMEOUT seconds (another append holds it)."""
+
+    code = "event_log_busy"
+    status = 503
+
+    def __init__(self, waited: float) -> None:
+        super().__init__(f"The event log is busy: no append slot within {waited:g} s. Try again shortly.",
+                         extra={"waited_seconds": waited})

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from generation.canonical import canonical_hash, canonical_json, sha256_hex
+from eventlog.canonical import canonical_bytes, canonical_hash, sha256_hex
 
 
 def test_canonical_json_sorts_keys_drops_spaces_and_keeps_unicode() -> None:
@@ -12,7 +12,7 @@ def test_canonical_json_sorts_keys_drops_spaces_and_keeps_unicode() -> None:
     value = {"b": 1, "a": [1.5, "é", None, True], "c": {"z": "x", "y": 2}}
 
     # when
-    data = canonical_json(value)
+    data = canonical_bytes(value)
 
     # then
     assert data == '{"a":[1.5,"é",null,true],"b":1,"c":{"y":2,"z":"x"}}'.encode()
@@ -25,7 +25,7 @@ def test_canonical_json_rejects_nan_and_infinity() -> None:
     # when / then
     for value in values:
         with pytest.raises(ValueError, match="cannot serialise canonically"):
-            canonical_json(value)
+            canonical_bytes(value)
 
 
 def test_sha256_hex_is_the_lowercase_hex_digest() -> None:

@@ -13,7 +13,7 @@ import eventsourcing.tests.persistence as contract
 from django.db import connection
 from django.test import TestCase, TransactionTestCase
 
-from tests.lineage.eventsourcing_recorder import (
+from tests.eventlog.eventsourcing_recorder import (
     DjangoAggregateRecorder,
     DjangoApplicationRecorder,
     DjangoProcessRecorder,

@@ -1,7 +1,7 @@
 """The `eventsourcing` library's recorder interfaces over the project's own event table.
 
 Test-only (the library is a test dependency): it lets the library's recorder contract tests,
-written by people who never saw this code, check `lineage.eventlog`. A stored event maps onto a
+written by people who never saw this code, check `eventlog`. A stored event maps onto a
 row of `lineage_event` like this: originator id → stream id, originator version → stream
 version, topic → type, state → base64 in the JSON data. Notification ids are log positions.
 Tracking records (which the log itself has no use for) live in a small table this module creates.
@@ -32,8 +32,8 @@ from eventsourcing.persistence import (
     TrackingRecorder,
 )
 
-from lineage import eventlog
-from lineage.models import Event
+import eventlog
+from eventlog.models import Event
 
 TRACKING_TABLE = "test_eventsourcing_tracking"
 _F = TypeVar("_F", bound=Callable[..., Any])

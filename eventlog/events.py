@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from lineage.eventlog.errors import UnknownEventType
+from eventlog.errors import UnknownEventType
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lineage import eventlog
+import eventlog
 
 
 class Command(BaseCommand):

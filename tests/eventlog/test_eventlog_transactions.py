@@ -1,9 +1,8 @@
-"""Appends that are whole transactions by themselves, on PostgreSQL: without projections, the lock and a
-guarded INSERT go in one pipeline and commit at its sync (no BEGIN); with projections, the writes
-and the COMMIT share the second of two round trips.
+"""Appends that are whole transactions by themselves: they commit with their read models, release the
+append lock when they fail, and answer event_log_busy when the lock is not had in time.
 
-These tests run outside pytest-django's per-test transaction (transaction=True), which is the only
-place those paths are taken.
+These tests run outside pytest-django's per-test transaction (transaction=True), so each append
+commits for real and other connections see it.
 """
 
 from __future__ import annotations
@@ -11,22 +10,21 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import DataError, IntegrityError, connection
+from django.db import DataError, IntegrityError, connection, connections
 
-from lineage import eventlog
-from lineage.eventlog import ConcurrencyError, Projection, StreamWrite, projections, store
-from lineage.models import ProjectionCheckpoint
-from tests.lineage.sample_events import NoteWritten
+import eventlog
+from eventlog import ConcurrencyError, EventLogBusy, Projection, StreamWrite, projections
+from eventlog.models import ProjectionCheckpoint
+from tests.eventlog.sample_events import NoteWritten
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-round-trip path is PostgreSQL's"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql",
+                                     reason="SQLite allows one connection to write at a time, as a whole file")
 
 
 def test_an_append_outside_a_transaction_commits_and_is_visible_to_another_connection():
     # given
-    eventlog.append("solo", [NoteWritten("a")], expected_version=0)  # the process now remembers the head
+    eventlog.append("solo", [NoteWritten("a")], expected_version=0)
     # when
     recorded = eventlog.append("solo", [NoteWritten("b")], expected_version=1)
     # then
@@ -35,24 +33,8 @@ def test_an_append_outside_a_transaction_commits_and_is_visible_to_another_conne
     reader.start()
     reader.join()
     assert seen == [2]
-    assert not connection.in_atomic_block and connection.connection.info.transaction_status == 0  # idle
+    assert not connection.in_atomic_block
     assert eventlog.load_stream("solo")[-1] == recorded[0]
-    assert eventlog.verify().ok
-
-
-@pytest.mark.parametrize("hint", ["stale hash", "behind", "ahead"])
-def test_a_wrong_remembered_head_falls_back_without_forking_the_chain(hint):
-    # given
-    first = eventlog.append("hinted", [NoteWritten("a")], expected_version=0)[0]
-    eventlog.append("other", [NoteWritten("b")], expected_version=0)
-    store._head_hint[connection.alias] = {"stale hash": (first.position + 1, "f" * 64),
-                                          "behind": (first.position, first.hash),
-                                          "ahead": (first.position + 5, "e" * 64)}[hint]
-    # when
-    recorded = eventlog.append("hinted", [NoteWritten("c")], expected_version=1)
-    # then
-    assert recorded[0].position == first.position + 2
-    assert eventlog.head_position() == first.position + 2
     assert eventlog.verify().ok
 
 
@@ -72,9 +54,12 @@ def test_a_failed_append_rolls_back_and_leaves_the_lock_free_and_the_connection_
     # given
     eventlog.append("fine", [NoteWritten("a")], expected_version=0)
     before = eventlog.head_position()
-    # when: the stream id is longer than the column allows, so the INSERT fails inside the pipeline
-    with pytest.raises(DataError):
-        eventlog.append("x" * 300, [NoteWritten("too long")], expected_version=0)
+    # when: the stream id is longer than the column allows (PostgreSQL), or collides (SQLite)
+    with pytest.raises(DataError if connection.vendor == "postgresql" else IntegrityError):
+        if connection.vendor == "postgresql":
+            eventlog.append("x" * 300, [NoteWritten("too long")], expected_version=0)
+        else:
+            eventlog.append_stored([eventlog.StoredForm("fine", 1, "NoteWritten", {"text": "taken"})])
     # then: another connection can take the append lock at once, and this one appends again
     done = threading.Event()
 
@@ -125,29 +110,43 @@ def test_a_projected_append_outside_a_transaction_commits_events_and_read_models
     recorded = eventlog.append("noted", [NoteWritten("a")], expected_version=0)
     # then
     assert _seen_by_another_connection("noted") == (1, True)
-    assert not connection.in_atomic_block and connection.connection.info.transaction_status == 0  # idle
+    assert not connection.in_atomic_block
     assert eventlog.load_stream("noted") == recorded
     assert eventlog.append("noted", [NoteWritten("b")], expected_version=1)[0].position == recorded[0].position + 1
 
 
-@pytest.mark.parametrize("failure", ["before commit", "read-model write"])
-def test_a_failed_projected_append_outside_a_transaction_leaves_nothing_and_the_connection_usable(projected,
-                                                                                                  failure):
+def test_a_failed_projected_append_outside_a_transaction_leaves_nothing_and_the_connection_usable(projected):
     # given
     before = eventlog.head_position()
-    if failure == "read-model write":
-        ProjectionCheckpoint.objects.create(name="doomed", position=0)  # the handler's row collides with it
-
-    def fail() -> None:
-        raise OSError("the file could not be stored")
-
+    ProjectionCheckpoint.objects.create(name="doomed", position=0)  # the handler's row collides with it
     # when
-    with pytest.raises(OSError if failure == "before commit" else IntegrityError):
-        eventlog.append_streams([StreamWrite("doomed", [NoteWritten("x")], 0)],
-                                before_commit=fail if failure == "before commit" else None)
+    with pytest.raises(IntegrityError):
+        eventlog.append_streams([StreamWrite("doomed", [NoteWritten("x")], 0)])
     # then
     assert eventlog.head_position() == before
-    assert _seen_by_another_connection("doomed") == (0, failure == "read-model write")
-    assert connection.connection.info.transaction_status == 0  # idle: rolled back
+    assert _seen_by_another_connection("doomed") == (0, True)
+    assert not connection.in_atomic_block
     eventlog.append("afterwards", [NoteWritten("y")], expected_version=0)
     assert eventlog.verify().ok
+
+
+@postgresql_only
+def test_an_append_that_cannot_have_the_lock_in_time_answers_busy_and_records_nothing(settings):
+    # given: another connection holds the append lock
+    settings.EVENTLOG_LOCK_TIMEOUT = 0.2
+    holder = connections.create_connection("default")
+    holder.set_autocommit(False)
+    with holder.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(30515220352952165)")
+    before = eventlog.head_position()
+    try:
+        # when
+        with pytest.raises(EventLogBusy) as busy:
+            eventlog.append("waiting", [NoteWritten("a")], expected_version=0)
+    finally:
+        holder.rollback()
+        holder.close()
+    # then
+    assert (busy.value.status, busy.value.code) == (503, "event_log_busy")
+    assert eventlog.head_position() == before
+    assert eventlog.append("waiting", [NoteWritten("a")], expected_version=0)[0].stream_version == 1
