@@ -9,8 +9,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from generation.backends.base import ModelFolderError
 from eventlog.canonical import canonical_bytes
+from generation.backends.base import ModelFolderError
 
 FINGERPRINT_VERSION = "continuity-model-fingerprint-v1"
 WEIGHT_SUFFIXES = (".safetensors", ".bin")

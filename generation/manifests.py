@@ -17,8 +17,8 @@ from django.db import connection
 
 from assets.models import Asset, AssetVersion, VersionStatus
 from config.database import fetch_pipelined, model_columns, model_from_row
-from generation.backends import Reference, RenderRequest
 from eventlog.canonical import canonical_hash
+from generation.backends import Reference, RenderRequest
 from generation.models import RenderModel
 
 FORMAT = "continuity.render-manifest/1"

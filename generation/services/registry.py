@@ -10,8 +10,8 @@ from django.conf import settings
 
 import eventlog
 from config.errors import InvalidInput, NotFound
-from generation.backends import ModelFolderError, load_backend
 from eventlog.canonical import canonical_hash
+from generation.backends import ModelFolderError, load_backend
 from generation.errors import ModelPathInvalid
 from generation.events import ModelRegistered, model_stream
 from generation.fingerprint import model_fingerprint

@@ -27,8 +27,8 @@ from assets.services import MadeBlob, blob_prepare_made
 from config.database import fetch_pipelined, model_columns, model_from_row
 from config.errors import DomainError
 from eventlog import ConcurrencyError, StreamWrite
-from generation.backends import RenderCancelled
 from eventlog.canonical import sha256_hex
+from generation.backends import RenderCancelled
 from generation.environment import apply_environment
 from generation.errors import PermanentRenderError
 from generation.events import (

@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 import eventlog
 from config.api import exception_handler
-from eventlog import ConcurrencyError, StoredForm, StreamWrite, store
+from eventlog import ConcurrencyError, StoredForm, StreamWrite
 from eventlog.models import Event
 from studios.models import Studio
 from studios.services import studio_create

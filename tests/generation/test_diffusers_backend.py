@@ -11,9 +11,9 @@ import pytest
 from PIL import Image
 
 import generation
+from eventlog.canonical import canonical_hash
 from generation.backends import ModelFolderError, Reference, RenderCancelled, RenderRequest, load_backend
 from generation.backends.diffusers_backend import DiffusersBackend, describe_folder
-from eventlog.canonical import canonical_hash
 from generation.demo_art import character_portrait, scene_plate
 from generation.fingerprint import model_fingerprint
 from generation.pngmeta import encode_png
