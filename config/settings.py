@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "generation",
     "rights",
     "reviews",
+    "demo",
 ]
 
 MIDDLEWARE = [

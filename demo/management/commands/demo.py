@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from demo.studio import STUDIO_NAME, demo_load, demo_studio
 from episodes.models import Episode
-from generation.demo import STUDIO_NAME, demo_load, demo_studio
 from lineage import eventlog
 
 
