@@ -40,7 +40,7 @@ def run(url: str) -> Table:
 
 
 def _measure(root: Path) -> Table:
-    from generation.tinymodel import build_tiny_pipeline
+    from demo.tinymodel import build_tiny_pipeline
 
     build_tiny_pipeline(root / "models" / "tiny", seed=0)
     world = _World(root / "models" / "tiny")
@@ -109,10 +109,10 @@ class _World:
 
     def _asset(self, kind: str, name: str, attributes: dict) -> dict[str, Any]:
         from assets.services import asset_create, asset_version_approve, asset_version_submit, blob_store
-        from generation import demo_art
+        from demo import art
 
-        image = (demo_art.character_portrait(name, ["#b22222", "#f1c9a5"], 1) if kind == "character"
-                 else demo_art.scene_plate(name, "dusk", ["#2d1e4f", "#f7a35c"], 1))
+        image = (art.character_portrait(name, ["#b22222", "#f1c9a5"], 1) if kind == "character"
+                 else art.scene_plate(name, "dusk", ["#2d1e4f", "#f7a35c"], 1))
         sid = str(self.studio.id)
         blob = blob_store(actor=self.user, studio_id=sid, data=image)
         asset = asset_create(actor=self.user, studio_id=sid, kind=kind, name=name, attributes=attributes,

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "generation",
     "rights",
     "reviews",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -22,9 +22,12 @@ from generation.backends.base import (
     RenderRequest,
 )
 from generation.fingerprint import model_fingerprint
-from generation.tinymodel import IMAGE_ENCODER_FOLDER, IP_ADAPTER_SUBFOLDER, IP_ADAPTER_WEIGHT_NAME
 
 IP_ADAPTER_ROLE = "character"
+# Where a model folder keeps its optional IP-Adapter: the backend defines the layout, model builders follow it.
+IP_ADAPTER_SUBFOLDER = "ip_adapter"
+IP_ADAPTER_WEIGHT_NAME = "ip_adapter.safetensors"
+IMAGE_ENCODER_FOLDER = "image_encoder"
 
 
 class DiffusersBackend:

@@ -12,7 +12,7 @@ import pytest
 @pytest.fixture(scope="module")
 def model_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A MODEL_ROOTS folder holding a tiny random-weight pipeline in `tiny/` (built once per module)."""
-    from generation.tinymodel import build_tiny_pipeline
+    from demo.tinymodel import build_tiny_pipeline
 
     root = tmp_path_factory.mktemp("model-root")
     build_tiny_pipeline(root / "tiny", seed=0)
@@ -70,22 +70,22 @@ def approved_asset(actor: Any, studio_id: str, *, kind: str, name: str, attribut
 @pytest.fixture
 def harbour_cast(studio: Any, admin_user: Any) -> dict[str, Any]:
     """Mei (wearing her red coat, a component), the harbour scene and a lantern, all approved."""
-    from generation import demo_art
+    from demo import art
 
     sid = str(studio.id)
     coat = approved_asset(admin_user, sid, kind="costume", name="Red Coat",
                           attributes={"description": "a long red wool coat"},
-                          image=demo_art.costume_sheet("Red Coat", ["#b22222", "#222222"], 1))
+                          image=art.costume_sheet("Red Coat", ["#b22222", "#222222"], 1))
     mei = approved_asset(admin_user, sid, kind="character", name="Mei",
                          attributes={"description": "a curious girl of ten", "appearance": ["short black hair"]},
-                         image=demo_art.character_portrait("Mei", ["#b22222", "#f1c9a5"], 1),
+                         image=art.character_portrait("Mei", ["#b22222", "#f1c9a5"], 1),
                          components=[{"asset": str(coat.id), "version": 1}])
     harbour = approved_asset(admin_user, sid, kind="scene", name="Harbour",
                              attributes={"setting": "a small fishing harbour", "time_of_day": "dusk"},
-                             image=demo_art.scene_plate("Harbour", "dusk", ["#2d1e4f", "#f7a35c"], 1))
+                             image=art.scene_plate("Harbour", "dusk", ["#2d1e4f", "#f7a35c"], 1))
     lantern = approved_asset(admin_user, sid, kind="prop", name="Lantern",
                              attributes={"description": "a brass storm lantern"},
-                             image=demo_art.prop_sketch("Lantern", ["#c9a227", "#333333"], 1))
+                             image=art.prop_sketch("Lantern", ["#c9a227", "#333333"], 1))
     return {"mei": mei, "coat": coat, "harbour": harbour, "lantern": lantern}
 
 

@@ -11,13 +11,13 @@ import pytest
 from PIL import Image
 
 import generation
+from demo.art import character_portrait, scene_plate
+from demo.tinymodel import build_tiny_pipeline
 from eventlog.canonical import canonical_hash
 from generation.backends import ModelFolderError, Reference, RenderCancelled, RenderRequest, load_backend
-from generation.backends.diffusers_backend import DiffusersBackend, describe_folder
-from generation.demo_art import character_portrait, scene_plate
+from generation.backends.diffusers_backend import IP_ADAPTER_SUBFOLDER, DiffusersBackend, describe_folder
 from generation.fingerprint import model_fingerprint
 from generation.pngmeta import encode_png
-from generation.tinymodel import IP_ADAPTER_SUBFOLDER, build_tiny_pipeline
 
 REPOSITORY = Path(generation.__file__).resolve().parents[1]
 REQUEST = RenderRequest(

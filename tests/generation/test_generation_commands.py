@@ -18,30 +18,6 @@ def call(*args, **kwargs) -> str:
     return out.getvalue()
 
 
-def test_the_demo_loads_a_studio_ready_to_render_and_only_into_an_empty_database(make_user):
-    # given
-    from episodes.models import Episode, Shot
-    from generation.demo import STUDIO_NAME
-    from studios.models import Membership, Studio
-
-    # when
-    output = call("demo", "--if-empty")
-    again = call("demo", "--if-empty")
-    # then
-    studio = Studio.objects.get(name=STUDIO_NAME)
-    assert "demo-admin" in output and "harbour-lights-dev-only" in output
-    assert again == "the database is not empty: demo not loaded\n"
-    assert sorted(Membership.objects.filter(studio=studio).values_list("role", flat=True)) == [
-        "admin", "artist", "supervisor"]
-    episodes = list(Episode.objects.filter(studio_id=studio.id).order_by("number"))
-    assert [Shot.objects.filter(episode_id=e.id).count() for e in episodes] == [5, 4]
-    assert list(RenderModel.objects.filter(studio_id=studio.id).values_list("name", flat=True)) == ["previz"]
-    # run again without --if-empty, it loads nothing and prints the episode ids the walkthrough needs
-    listed = call("demo")
-    assert f"exists already ({studio.id})" in listed
-    assert all(str(episode.id) in listed for episode in episodes)
-
-
 def test_render_and_reproduce_commands_render_an_episode_and_report_identical_output(make_user, tmp_path):
     # given
     from episodes.models import Episode

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from safetensors.torch import load_file, save_file
 
+from demo.tinymodel import build_tiny_pipeline
 from generation.backends.base import ModelFolderError
 from generation.fingerprint import model_fingerprint
-from generation.tinymodel import build_tiny_pipeline
 
 
 @pytest.fixture(scope="module")

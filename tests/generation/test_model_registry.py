@@ -53,7 +53,7 @@ def test_registering_the_same_weights_again_returns_the_existing_version(api, st
 
 def test_registering_the_same_name_with_other_weights_makes_a_new_version(api, studio, model_roots, tmp_path):
     # given
-    from generation.tinymodel import build_tiny_pipeline
+    from demo.tinymodel import build_tiny_pipeline
 
     first = api.post("/api/models/", {"studio": str(studio.id), "name": "tiny", "backend": "diffusers",
                                       "path": "tiny"}, format="json").json()

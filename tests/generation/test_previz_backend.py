@@ -6,9 +6,9 @@ import hashlib
 import PIL
 import pytest
 
+from demo.art import character_portrait, prop_sketch, scene_plate
 from generation.backends import BackendError, Reference, RenderCancelled, RenderRequest, load_backend
 from generation.backends.previz import PREVIZ_VERSION
-from generation.demo_art import character_portrait, prop_sketch, scene_plate
 
 
 def _reference(role: str, kind: str, name: str, image: bytes) -> Reference:

@@ -85,7 +85,7 @@ def test_weights_missing_when_the_worker_loads_them_fail_the_shot_permanently(ad
 def test_weights_changed_after_queueing_fail_the_shot_on_a_fingerprint_mismatch(admin_user, make_episode,
                                                                                 own_model, tmp_path):
     # given the folder's weights are replaced by other ones after the job was queued
-    from generation.tinymodel import build_tiny_pipeline
+    from demo.tinymodel import build_tiny_pipeline
 
     episode = make_episode(own_model, shots=1)
     job = services.episode_render(actor=admin_user, episode_id=str(episode.id))
@@ -102,7 +102,7 @@ def test_weights_changed_after_queueing_fail_the_shot_on_a_fingerprint_mismatch(
 
 def test_rendering_with_weights_changed_since_registration_is_refused(api, make_episode, own_model, no_new_events):
     # given
-    from generation.tinymodel import build_tiny_pipeline
+    from demo.tinymodel import build_tiny_pipeline
 
     episode = make_episode(own_model, shots=1)
     shutil.rmtree(own_model.path)

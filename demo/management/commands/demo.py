@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 import eventlog
+from demo.studio import STUDIO_NAME, demo_load, demo_studio
 from episodes.models import Episode
-from generation.demo import STUDIO_NAME, demo_load, demo_studio
 
 
 class Command(BaseCommand):

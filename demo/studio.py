@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from assets.services import asset_create, asset_version_approve, asset_version_submit, blob_store
+from demo import art
 from episodes.services import episode_create, series_create, shot_create
-from generation import demo_art
 from generation.services import model_register
 from studios.models import Studio
 from studios.services import member_add, studio_create
@@ -104,17 +104,17 @@ def _assets(admin: Any, supervisor: Any, sid: str) -> dict[str, str]:
     ids: dict[str, str] = {}
     for seed, (name, (attributes, palette)) in enumerate(COSTUMES.items()):
         ids[name] = _approved(admin, supervisor, sid, "costume", name, attributes,
-                              demo_art.costume_sheet(name, palette, seed))
+                              art.costume_sheet(name, palette, seed))
     for seed, (name, (attributes, palette, costume)) in enumerate(CHARACTERS.items()):
         ids[name] = _approved(admin, supervisor, sid, "character", name, attributes,
-                              demo_art.character_portrait(name, palette, seed),
+                              art.character_portrait(name, palette, seed),
                               components=[{"asset": ids[costume], "version": 1}])
     for seed, (name, (attributes, palette)) in enumerate(PROPS.items()):
         ids[name] = _approved(admin, supervisor, sid, "prop", name, attributes,
-                              demo_art.prop_sketch(name, palette, seed))
+                              art.prop_sketch(name, palette, seed))
     for seed, (name, (attributes, time_of_day, palette)) in enumerate(SCENES.items()):
         ids[name] = _approved(admin, supervisor, sid, "scene", name, attributes,
-                              demo_art.scene_plate(name, time_of_day, palette, seed))
+                              art.scene_plate(name, time_of_day, palette, seed))
     return ids
 
 

@@ -6,9 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-IP_ADAPTER_SUBFOLDER = "ip_adapter"
-IP_ADAPTER_WEIGHT_NAME = "ip_adapter.safetensors"
-IMAGE_ENCODER_FOLDER = "image_encoder"
+from generation.backends.diffusers_backend import IMAGE_ENCODER_FOLDER, IP_ADAPTER_SUBFOLDER, IP_ADAPTER_WEIGHT_NAME
 
 _HIDDEN = 32
 _MAX_TOKENS = 77

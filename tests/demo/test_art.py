@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image
 
-from generation.demo_art import character_portrait, costume_sheet, prop_sketch, scene_plate
+from demo.art import character_portrait, costume_sheet, prop_sketch, scene_plate
 
 PALETTE = ["#2a6f97", "#c44536", "#f2cc8f"]
 

@@ -1,0 +1,1 @@
+"""The "Harbour Lights" demo studio, its drawn references and the tiny test pipeline: never production code."""
