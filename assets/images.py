@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import struct
 import warnings
 from dataclasses import dataclass
 
@@ -14,7 +13,6 @@ from assets.errors import InvalidImage
 
 CONTENT_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 THUMBNAIL_SIZE = 256
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @dataclass(frozen=True)
@@ -55,14 +53,10 @@ def image_inspect(data: bytes) -> ImageInfo:
 def image_header(data: bytes) -> ImageInfo:
     """Return the format and size of an image this system encoded itself, from its header alone.
 
-    The full decode of image_inspect guards against what clients send; a PNG that Pillow just
-    wrote from pixels needs no second opinion from Pillow. A PNG's size is in its first chunk,
-    IHDR, at a fixed place: read there, without parsing the chunks after it (a render's carries
-    its manifest).
+    The full decode of image_inspect guards against what clients send; an image that Pillow just
+    wrote from pixels needs no second opinion. Image.open is lazy: it reads the header (for a PNG,
+    the chunks before the pixels, where a render's manifest lies) and decodes no pixel until load().
     """
-    if data[:8] == _PNG_SIGNATURE and data[12:16] == b"IHDR" and len(data) >= 24:
-        width, height = struct.unpack(">II", data[16:24])
-        return ImageInfo(content_type=CONTENT_TYPES["PNG"], width=width, height=height)
     with Image.open(io.BytesIO(data)) as image:
         return ImageInfo(content_type=CONTENT_TYPES[image.format], width=image.width, height=image.height)
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 import dramatiq
+from cachetools import LRUCache, cached
 from django.conf import settings
 from dramatiq.brokers.stub import StubBroker
 
@@ -95,28 +95,22 @@ class _References:
 
     A series renders the same characters' and scenes' references in every shot, and a blob's
     bytes never change (its key is their hash), so a worker reads each from storage once while it
-    fits in REFERENCE_CACHE_BYTES. A reference that fails to read is not remembered.
+    fits in REFERENCE_CACHE_BYTES. A reference that fails to read is not remembered, and one larger
+    than the whole budget is returned without being kept (cachetools refuses it).
     """
 
     def __init__(self) -> None:
-        self._bytes: OrderedDict[str, bytes] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
+        cache: LRUCache[Any, bytes] = LRUCache(maxsize=REFERENCE_CACHE_BYTES, getsizeof=len)
+        # The lock guards the cache only: a slow storage read does not stall other threads' hits.
+        self._read = cached(cache, lock=threading.Lock())(self._read_from_storage)
 
     def __call__(self, sha256: str) -> bytes:
-        with self._lock:
-            data = self._bytes.get(sha256)
-            if data is not None:
-                self._bytes.move_to_end(sha256)
-                return data
-        data = read_blob(sha256)
-        with self._lock:
-            if sha256 not in self._bytes and len(data) <= REFERENCE_CACHE_BYTES:
-                self._bytes[sha256] = data
-                self._size += len(data)
-                while self._size > REFERENCE_CACHE_BYTES:
-                    self._size -= len(self._bytes.popitem(last=False)[1])
-        return data
+        return self._read(sha256)
+
+    @staticmethod
+    def _read_from_storage(sha256: str) -> bytes:
+        # read_blob is looked up on each miss, so that a stand-in for storage reaches every instance.
+        return read_blob(sha256)
 
 
 read_reference = _References()

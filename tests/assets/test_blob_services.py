@@ -161,6 +161,21 @@ def test_the_header_of_an_image_the_system_made_tells_what_pillow_reads(fmt, mod
         assert (header.content_type, header.width, header.height) == (Image.MIME[read.format], *read.size)
 
 
+def test_the_header_is_read_without_decoding_a_single_pixel():
+    # given a PNG cut off inside its pixel data, which a full decode refuses
+    from assets.images import image_header, image_inspect
+
+    out = io.BytesIO()
+    Image.effect_noise((200, 100), 64).save(out, format="PNG")
+    cut = out.getvalue()[:200]
+    with pytest.raises(InvalidImage):
+        image_inspect(cut)
+    # when
+    header = image_header(cut)
+    # then
+    assert (header.content_type, header.width, header.height) == ("image/png", 200, 100)
+
+
 @pytest.mark.parametrize("folder_exists", [True, False])
 def test_bytes_stored_in_the_background_land_under_their_key_and_leave_nothing_partial(settings, folder_exists):
     # given bytes whose sha256/ab/cd folder exists already, or not yet

@@ -44,6 +44,19 @@ def test_the_least_recently_used_reference_leaves_first_when_the_budget_is_full(
     assert reads == ["aa", "bb", "cc", "bb"]
 
 
+def test_a_reference_larger_than_the_budget_is_returned_but_not_kept(reads, monkeypatch):
+    # given a budget for one 20-byte reference, holding it
+    monkeypatch.setattr(rendering, "REFERENCE_CACHE_BYTES", 20)
+    references = rendering._References()
+    references("aa")
+    # when a 30-byte reference is asked for twice
+    first, second = references("bbb"), references("bbb")
+    # then it is read both times, and what was kept stays
+    references("aa")
+    assert first == second == b"bbb" * 10
+    assert reads == ["aa", "bbb", "bbb"]
+
+
 def test_a_reference_that_cannot_be_read_is_not_remembered(reads):
     # given
     references = rendering._References()

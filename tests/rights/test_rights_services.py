@@ -64,6 +64,9 @@ def test_rights_can_cover_a_single_version_of_an_asset(make_asset, new_version, 
     ({"media": []}, "media", "At least one of svod, avod, tvod, est, broadcast, pay_tv, theatrical, home_video, "
                              "social, airline, festival, promotional."),
     ({"languages": ["english"]}, "languages", "Unknown code(s): english."),
+    ({"languages": ["en", "SH"]}, "languages", "Unknown code(s): sh."),
+    ({"territories": {"worldwide": False, "include": ["GBR", "gb"], "exclude": []}}, "territories",
+     "Unknown code(s): GBR."),
     ({"restrictions": ["no_fun"]}, "restrictions", "Unknown code(s): no_fun."),
     ({"window_start": "2026-13-01"}, "window_start", "A date as YYYY-MM-DD."),
     ({"window_start": None}, "window_start", "This field is required."),
@@ -126,6 +129,18 @@ def test_amending_records_only_the_changed_terms(make_asset, grant, manager):
     assert events[1].data["reason"] == "Renewed"
     assert (amended.version, amended.window_end, amended.territories_exclude) == (
         2, datetime.date(2027, 6, 30), ["KP"])
+
+
+def test_a_record_granted_in_bihari_stays_amendable(make_asset, grant, manager):
+    # given
+    record = grant(make_asset(), languages=["bh"])
+
+    # when
+    amended = rights_amend(actor=manager, rights_id=str(record.id), expected_version=1,
+                           changes={"window_end": "2027-06-30"})
+
+    # then
+    assert (amended.version, amended.languages, amended.window_end) == (2, ["bh"], datetime.date(2027, 6, 30))
 
 
 def test_a_stale_amendment_is_a_conflict_with_the_current_version(make_asset, grant, manager, no_new_events):

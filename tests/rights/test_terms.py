@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from rights.languages import LANGUAGES
 from rights.terms import coverage_failure, terms_from, terms_overlap
 from rights.territories import COUNTRIES
 
@@ -19,6 +20,15 @@ def test_the_territory_list_is_the_full_iso_3166_1_alpha_2_list():
     assert len(COUNTRIES) == 249
     assert {"GB", "US", "FR", "JP", "AQ", "SS"} <= set(COUNTRIES)
     assert {"UK", "EU", "XK", "ZZ"}.isdisjoint(COUNTRIES)
+    assert COUNTRIES["GB"] == "United Kingdom"
+
+
+def test_the_language_list_is_iso_639_1_with_bihari_and_without_serbo_croatian():
+    # then
+    assert len(LANGUAGES) == 184
+    assert {"en", "fr", "ja", "ga", "bh"} <= set(LANGUAGES)
+    assert {"sh", "EN", "eng", "xx"}.isdisjoint(LANGUAGES)
+    assert (LANGUAGES["en"], LANGUAGES["bh"]) == ("English", "Bihari languages")
 
 
 @pytest.mark.parametrize(("day", "expected"), [
