@@ -10,13 +10,9 @@ manifest hashes mean equal inputs; a worker renders from the manifest alone (plu
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
 from typing import Any
 
-from django.db import connection
-
 from assets.models import Asset, AssetVersion, VersionStatus
-from config.database import fetch_pipelined, model_columns, model_from_row
 from eventlog.canonical import canonical_hash
 from generation.backends import Reference, RenderRequest
 from generation.models import RenderModel
@@ -44,26 +40,9 @@ def preload_versions(pins: Iterable[dict[str, Any]]) -> dict[str, Any]:
     read as the entries reach them)."""
     keys = sorted({f"{pin['asset']}:{int(pin['version'])}" for pin in pins})
     cache: dict[str, Any] = dict.fromkeys(keys, (None, None))
-    if not keys:
-        return cache
-    # What AssetVersion.objects.select_related("asset").filter(pk__in=keys) reads, without compiling it.
-    width = len(AssetVersion._meta.concrete_fields)
-    for row in fetch_pipelined([(_versions_sql(len(keys)), keys)])[0]:
-        version, asset = model_from_row(AssetVersion, row), model_from_row(Asset, row[width:])
-        version.asset = asset
-        cache[version.pk] = (asset, version)
+    for version in AssetVersion.objects.select_related("asset").filter(pk__in=keys):
+        cache[version.pk] = (version.asset, version)
     return cache
-
-
-@lru_cache(maxsize=64)
-def _versions_sql(count: int) -> str:
-    quote, versions, assets = connection.ops.quote_name, AssetVersion._meta, Asset._meta
-    asset_id = quote(versions.get_field("asset").column)
-    return (
-        f"SELECT {model_columns(AssetVersion, 'v')}, {model_columns(Asset, 'a')} FROM {quote(versions.db_table)} v "
-        f"JOIN {quote(assets.db_table)} a ON a.{quote(assets.pk.column)} = v.{asset_id} "
-        f"WHERE v.{quote(versions.pk.column)} IN ({', '.join(['%s'] * count)})"
-    )
 
 
 def _entry(asset_id: str, number: int, role: str, depth: int, cache: dict[str, Any]) -> dict[str, Any]:

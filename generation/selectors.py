@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from config.database import fetch_model
 from config.errors import NotFound
 from episodes.models import Cut
 from generation.models import Job, Render, RenderModel, RenderProgress, RerenderPlan
@@ -29,7 +28,7 @@ def registered_model(model_id: str) -> RenderModel | None:
     """
     model = _registered_models.get(str(model_id))
     if model is None:
-        model = fetch_model(RenderModel, model_id)
+        model = RenderModel.objects.filter(pk=model_id).first()
         if model is not None:
             _registered_models[str(model_id)] = model
     return model

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import F
 
 import eventlog
-from config.database import fetch_model, fetch_models, model_columns
 from config.errors import NotFound
-from episodes.models import Cut, Episode, Shot, ShotRevision
+from episodes.models import Cut, Episode, ShotRevision
 from eventlog import ConcurrencyError
 from generation.backends import BackendError
 from generation.errors import JobFinishedAlready, ModelUnavailable, NothingToRender, UnapprovedPin, UnlicensedPin
@@ -105,7 +104,7 @@ def job_queue(
     indexes = [item["index"] for item in items]
     # Never send from inside the append transaction: a worker could pick the message before it commits.
     transaction.on_commit(lambda: enqueue_items(job_id, indexes))
-    return fetch_model(Job, job_id)
+    return Job.objects.get(pk=job_id)
 
 
 def enqueue_items(job_id: str, indexes: Iterable[int], broker: Any = None) -> None:
@@ -135,25 +134,8 @@ def jobs_resume(broker: Any = None) -> int:
 
 def current_revisions(episode_id: str) -> list[ShotRevision]:
     """Return the current revision of every shot of an episode, in shot order."""
-    episode = Shot._meta.get_field("episode").get_db_prep_value(episode_id, connection)
-    return fetch_models(ShotRevision, _current_revisions_sql(connection.vendor), [episode])
-
-
-@lru_cache(maxsize=2)
-def _current_revisions_sql(vendor: str) -> str:
-    # What ShotRevision.objects.filter(shot__episode_id=…, revision=F("shot__revision"))
-    # .order_by("shot__order", "shot_id") runs, without compiling it on every render request.
-    quote, shot, revision = connection.ops.quote_name, Shot._meta, ShotRevision._meta
-
-    def column(meta: Any, name: str) -> str:
-        return quote(meta.get_field(name).column)
-
-    return (
-        f"SELECT {model_columns(ShotRevision, 'r')} FROM {quote(revision.db_table)} r "
-        f"JOIN {quote(shot.db_table)} s ON s.{column(shot, 'id')} = r.{column(revision, 'shot')} "
-        f"WHERE s.{column(shot, 'episode')} = %s AND r.{column(revision, 'revision')} = s.{column(shot, 'revision')} "
-        f"ORDER BY s.{column(shot, 'order')}, r.{column(revision, 'shot')}"
-    )
+    return list(ShotRevision.objects.filter(shot__episode_id=episode_id, revision=F("shot__revision"))
+                .order_by("shot__order", "shot_id"))
 
 
 def render_items(revisions: Sequence[ShotRevision], *, studio_id: str) -> list[dict[str, Any]]:
@@ -208,7 +190,7 @@ def _runtime(model_id: str, studio_id: str) -> tuple[RenderModel, dict[str, Any]
 
 
 def _episode(episode_id: str) -> Episode:
-    episode = fetch_model(Episode, episode_id) if _is_uuid(episode_id) else None
+    episode = Episode.objects.filter(pk=episode_id).first() if _is_uuid(episode_id) else None
     if episode is None:
         raise NotFound("Not found.")
     return episode

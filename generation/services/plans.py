@@ -32,7 +32,7 @@ from studios.access import authorize
 def plan_create(*, actor: Any, asset_id: str, to_version: int | None = None,
                 episodes: Sequence[str] | None = None) -> RerenderPlan:
     """Compute a plan from impact analysis: direct pins move from → to; others are listed as blockers."""
-    asset = asset_row(asset_id, version=to_version)
+    asset = asset_row(asset_id)
     studio_id = str(asset["studio_id"])
     authorize(actor, studio_id, "plan.create")
     impact = impact_compute(asset=asset, version=to_version)

@@ -15,16 +15,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 import eventlog
 from assets.services import MadeBlob, blob_prepare_made
-from config.database import fetch_pipelined, model_columns, model_from_row
 from config.errors import DomainError
 from eventlog import ConcurrencyError, StreamWrite
 from eventlog.canonical import sha256_hex
@@ -256,30 +255,21 @@ def _record(job_id: str, index: int, build: Callable[[_State, int], list[StreamW
 
 
 def _state(job_id: str, index: int) -> _State:
-    """Read the item, its job, the job stream's version, whether the manifest has a render and the
-    requester's name, in one statement: one round trip, and one snapshot, so the rows are exactly
-    those of the version it reads."""
-    found = fetch_pipelined([(_state_sql(), [job_stream(job_id), f"{job_id}:{index}"])])[0]
-    if not found:
-        return _State(eventlog.stream_version(job_stream(job_id)), None, None)
-    row, width = found[0], len(JobItem._meta.concrete_fields)
-    item, job = model_from_row(JobItem, row), model_from_row(Job, row[width:])
-    version, rendered, username = row[-3:]
-    item.job = job
-    requester = _Requester(job.requested_by_id, username) if username is not None else None
-    return _State(version, job, item, bool(rendered), requester)
-
-
-@lru_cache(maxsize=1)
-def _state_sql() -> str:
-    quote, users = connection.ops.quote_name, get_user_model()._meta
-    return (
-        f"SELECT {model_columns(JobItem, 'i')}, {model_columns(Job, 'j')}, {eventlog.stream_version_sql()}, "
-        f"EXISTS (SELECT 1 FROM {Render._meta.db_table} r WHERE r.manifest_hash = i.manifest_hash), "
-        f"(SELECT u.{quote(users.get_field(users.model.USERNAME_FIELD).column)} FROM {quote(users.db_table)} u "
-        f"WHERE u.{quote(users.pk.column)} = j.requested_by_id) "
-        f"FROM {JobItem._meta.db_table} i JOIN {Job._meta.db_table} j ON j.id = i.job_id WHERE i.id = %s"
-    )
+    """Read the job stream's version, then the item with its job, whether its manifest has a render
+    already and the name of the job's requester."""
+    # The version is read first: rows read after it are at least as new, so a stale decision cannot commit.
+    version = eventlog.stream_version(job_stream(job_id))
+    users = get_user_model()
+    username = users.objects.filter(pk=OuterRef("job__requested_by_id")).values(users.USERNAME_FIELD)
+    item = (JobItem.objects.select_related("job")
+            .annotate(rendered=Exists(Render.objects.filter(manifest_hash=OuterRef("manifest_hash"))),
+                      requester_name=Subquery(username))
+            .filter(pk=f"{job_id}:{index}").first())
+    if item is None:
+        return _State(version, None, None)
+    job = item.job
+    requester = _Requester(job.requested_by_id, item.requester_name) if item.requester_name is not None else None
+    return _State(version, job, item, item.rendered, requester)
 
 
 def _finish(job: Job, item: JobItem, outcome: str, comparison: ReproductionCompared | None = None) -> list[Any]:

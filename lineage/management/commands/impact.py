@@ -31,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         asset_id = _resolve(options["asset"], options["studio"])
         try:
-            result = impact_compute(asset=asset_row(asset_id, version=options["version"]), version=options["version"])
+            result = impact_compute(asset=asset_row(asset_id), version=options["version"])
         except DomainError as exc:
             raise CommandError(exc.message) from None
         if options["json"]:
