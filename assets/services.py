@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Exists
 
 import eventlog
 from assets import pins
 from assets.aggregate import TRANSITIONS, AssetState, asset_load
-from assets.blobstore import blob_key, storage_put, storage_put_started, thumbnail_key
+from assets.blobstore import blob_key, storage_delete, storage_put, thumbnail_key
 from assets.errors import AssetVersionConflict, BlobTooLarge, InvalidTransition
 from assets.events import (
     AssetCreated,
@@ -193,11 +193,17 @@ def blob_store(*, actor: Any, studio_id: str, data: bytes | IO[bytes], filename:
                .values_list("granted", flat=True).first())
     if not granted:  # a granted blob's bytes were validated when first stored
         info = image_inspect(content)
-        # Files come first: a blob the log names always exists, and bytes stored by an append that
-        # then failed are harmless (content-addressed, written once).
-        storage_put(blob_key(sha), content)
-        storage_put(thumbnail_key(sha), image_thumbnail(content))
-        eventlog.append_streams([_blob_stored(studio_id, sha, info, len(content))], actor=actor, studio_id=studio_id)
+        # Files are durable before the append that names them, and written outside it: no lock waits on a disk.
+        stored = []  # the files this call made
+        for key, made in ((blob_key(sha), content), (thumbnail_key(sha), image_thumbnail(content))):
+            if storage_put(key, made):
+                stored.append(key)
+        try:
+            eventlog.append_streams([_blob_stored(studio_id, sha, info, len(content))], actor=actor,
+                                    studio_id=studio_id)
+        except BaseException:
+            _discard_unreferenced(sha, stored)
+            raise
     blob = Blob.objects.get(pk=sha)
     blob.created = granted is None  # the API answers 201 for new bytes, 200 for bytes already stored
     return blob
@@ -205,28 +211,45 @@ def blob_store(*, actor: Any, studio_id: str, data: bytes | IO[bytes], filename:
 
 @dataclass(frozen=True)
 class MadeBlob:
-    """Bytes the system made (a render's PNG), checked, being stored, and the write that records them."""
+    """Bytes the system made (a render's PNG), checked and stored, and the write that records them."""
 
     sha256: str
     writes: list[StreamWrite]
-    stored: Callable[[], None]  # waits until the bytes are durable; raises if storing them failed
+    stored: bool  # whether storing them made the file (it was not there before)
 
 
-def blob_prepare_made(*, studio_id: str, data: bytes) -> MadeBlob:
-    """Check bytes the system made itself, start storing them, and return the write to append with them.
+def blob_store_made(*, studio_id: str, data: bytes) -> MadeBlob:
+    """Check and durably store bytes the system made itself; return the write to append with them.
 
     For a render's PNG, appended in one transaction with the render, on behalf of a requester who
     was authorized when the job was queued. Such bytes are new (a PNG carries its manifest's hash),
     so no query looks for them first: at worst the log gets a second BlobStored, which its
-    projection ignores. They are written in the background: pass `stored` as the append's
-    `before_commit`, so that the file is written while the append's round trips travel and is still
-    durable before the log names it. The thumbnail is derived when first asked for.
+    projection ignores. The thumbnail is derived when first asked for. If the append is then
+    refused, pass the result to `blob_discard`.
     """
     content = _read_limited(data)
     sha = hashlib.sha256(content).hexdigest()
     info = image_header(content)
-    stored = storage_put_started(blob_key(sha), content)
+    stored = storage_put(blob_key(sha), content)
     return MadeBlob(sha, [_blob_stored(studio_id, sha, info, len(content))], stored)
+
+
+def blob_discard(*, blob: MadeBlob) -> None:
+    """Remove the file of made bytes whose append was refused, unless a blob row holds those bytes."""
+    _discard_unreferenced(blob.sha256, [blob_key(blob.sha256)] if blob.stored else [])
+
+
+def _discard_unreferenced(sha: str, keys: list[str]) -> None:
+    """Remove files this call stored for an append that was refused, unless a Blob row references them.
+
+    Only files this call made are removed: one that was there before belongs to an earlier upload
+    or to one still on its way to its append. `manage.py blobs sweep` removes what a crash leaves.
+    """
+    if not keys or connection.needs_rollback:  # no query runs in a broken transaction: the sweep removes them later
+        return
+    if not Blob.objects.filter(pk=sha).exists():
+        for key in keys:
+            storage_delete(key)
 
 
 def _blob_stored(studio_id: str, sha: str, info: ImageInfo, size: int) -> StreamWrite:

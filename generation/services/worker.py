@@ -23,7 +23,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 import eventlog
-from assets.services import MadeBlob, blob_prepare_made
+from assets.services import MadeBlob, blob_discard, blob_store_made
 from config.errors import DomainError
 from eventlog import ConcurrencyError, StreamWrite
 from eventlog.canonical import sha256_hex
@@ -162,13 +162,13 @@ def _render(state: _State) -> None:
         raise PermanentRenderError(f"this worker cannot render the manifest as recorded; it differs in: {keys}")
     png = render_png(manifest, item.manifest_hash, backend, cancelled=_cancelled(str(job.id)),
                      progress=_progress(state))
-    blob = _store(png, str(job.studio_id))
+    blob = _store(png, str(job.studio_id))  # durable before the append: no append waits on a disk
+    recorded = False
     try:
-        # The PNG becomes durable while the append's round trips travel; COMMIT waits for it.
-        _record(str(job.id), item.index, _reuse_or_record(blob), state, actor=state.requester,
-                before_commit=blob.stored)
+        recorded = _record(str(job.id), item.index, _reuse_or_record(blob), state, actor=state.requester)
     finally:
-        blob.stored()  # done already unless the append never got that far: a stored blob is never half-written
+        if not recorded:  # refused, or the item finished meanwhile: leave no file the log does not name
+            blob_discard(blob=blob)
 
 
 def _reuse_or_record(blob: MadeBlob | None) -> Callable[[_State, int], list[StreamWrite]]:
@@ -199,13 +199,13 @@ def _reuse_or_record(blob: MadeBlob | None) -> Callable[[_State, int], list[Stre
 
 
 def _store(png: bytes, studio_id: str) -> MadeBlob:
-    """Validate the PNG and start storing it; return it with the BlobStored write to append with the render.
+    """Validate the PNG and store it durably; return it with the BlobStored write to append with the render.
 
     No upload permission is checked here: the job's requester was authorized to render when the job
     was queued, and the worker stores the output on that request's behalf.
     """
     try:
-        return blob_prepare_made(studio_id=studio_id, data=png)
+        return blob_store_made(studio_id=studio_id, data=png)
     except DomainError as error:
         raise PermanentRenderError(f"the render cannot be stored: {error.message}") from None
 
@@ -232,7 +232,7 @@ def _reproduce(state: _State) -> None:
 
 
 def _record(job_id: str, index: int, build: Callable[[_State, int], list[StreamWrite]],
-            known: _State | None = None, actor: Any = None, before_commit: Callable[[], None] | None = None) -> bool:
+            known: _State | None = None, actor: Any = None) -> bool:
     """Append what `build` returns, retrying on conflicts against fresh state; False if the item finished.
 
     `build` writes nothing to the database (at most blob files): everything it decides is recorded
@@ -247,7 +247,7 @@ def _record(job_id: str, index: int, build: Callable[[_State, int], list[StreamW
             return False
         try:
             eventlog.append_streams(_with_start(state, build(state, conflicts)), actor=actor,
-                                    studio_id=str(state.job.studio_id), before_commit=before_commit)
+                                    studio_id=str(state.job.studio_id))
             return True
         except ConcurrencyError:
             continue  # another worker or a cancellation got there first: decide again on fresh state

@@ -76,14 +76,50 @@ def test_a_refused_upload_puts_nothing_in_s3(api, studio, image_bytes, s3_blobs,
 
 def test_bytes_the_system_made_are_uploaded_before_their_append_begins(studio, image_bytes, s3_blobs):
     # given
-    from assets.services import blob_prepare_made
+    from assets.services import blob_store_made
 
     data = image_bytes(5)
     sha = hashlib.sha256(data).hexdigest()
     # when
-    made = blob_prepare_made(studio_id=str(studio.id), data=data)
-    # then the object is there already: no append waits on a network upload while it holds the log's lock
+    made = blob_store_made(studio_id=str(studio.id), data=data)
+    # then the object is there already: no append waits on a network upload
     keys = [item["Key"] for item in s3_blobs.list_objects_v2(Bucket=BUCKET)["Contents"]]
     assert keys == [f"sha256/{sha[:2]}/{sha[2:4]}/{sha}"]
-    made.stored()  # returns at once
-    assert made.sha256 == sha
+    assert (made.sha256, made.stored) == (sha, True)
+
+
+def test_made_bytes_whose_append_was_refused_are_removed_from_s3(studio, image_bytes, s3_blobs):
+    # given
+    from assets.services import blob_discard, blob_store_made
+
+    made = blob_store_made(studio_id=str(studio.id), data=image_bytes(5))
+    # when
+    blob_discard(blob=made)
+    # then
+    assert "Contents" not in s3_blobs.list_objects_v2(Bucket=BUCKET)
+
+
+def test_the_sweep_lists_and_removes_unreferenced_objects_in_s3(api, studio, image_bytes, s3_blobs):
+    # given an uploaded blob and bytes stored by a process that crashed before its append
+    import io
+
+    from django.core.management import call_command
+
+    from assets.blobstore import blob_key, storage_put
+
+    api.post("/api/blobs/", {"file": SimpleUploadedFile("a.png", image_bytes(1))}, format="multipart")
+    orphan = hashlib.sha256(image_bytes(2)).hexdigest()
+    storage_put(blob_key(orphan), image_bytes(2))
+    before = sorted(item["Key"] for item in s3_blobs.list_objects_v2(Bucket=BUCKET)["Contents"])
+    young, dry, applied = io.StringIO(), io.StringIO(), io.StringIO()
+    # when
+    call_command("blobs", "sweep", "--apply", stdout=young)  # within the grace period: nothing is taken
+    call_command("blobs", "sweep", "--older-than", "0", stdout=dry)
+    call_command("blobs", "sweep", "--older-than", "0", "--apply", stdout=applied)
+    # then
+    line = f"{blob_key(orphan)} (unreferenced, {len(image_bytes(2))} bytes)"
+    assert young.getvalue() == "removed 0 files, 0 bytes\n"
+    assert dry.getvalue().splitlines()[0] == f"would remove {line}"
+    assert applied.getvalue().splitlines() == [f"removed {line}", f"removed 1 file, {len(image_bytes(2))} bytes"]
+    after = sorted(item["Key"] for item in s3_blobs.list_objects_v2(Bucket=BUCKET)["Contents"])
+    assert after == [key for key in before if key != blob_key(orphan)]

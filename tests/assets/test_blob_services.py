@@ -177,9 +177,9 @@ def test_the_header_is_read_without_decoding_a_single_pixel():
 
 
 @pytest.mark.parametrize("folder_exists", [True, False])
-def test_bytes_stored_in_the_background_land_under_their_key_and_leave_nothing_partial(settings, folder_exists):
+def test_stored_bytes_land_under_their_key_once_and_leave_nothing_partial(settings, folder_exists):
     # given bytes whose sha256/ab/cd folder exists already, or not yet
-    from assets.blobstore import storage_put_started
+    from assets.blobstore import storage_put
 
     root = Path(settings.STORAGES["blobs"]["OPTIONS"]["location"])
     data = b"made by a render " * 100
@@ -187,9 +187,46 @@ def test_bytes_stored_in_the_background_land_under_their_key_and_leave_nothing_p
     if folder_exists:
         (root / key).parent.mkdir(parents=True)
     # when
-    finish = storage_put_started(key, data)
-    finish()
-    finish()  # a second call does nothing
+    stored = [storage_put(key, data), storage_put(key, data)]
     # then
+    assert stored == [True, False]  # the second call finds the bytes there
     assert (root / key).read_bytes() == data
     assert not list(root.rglob(".partial-*"))
+
+
+def _refuse_appends(monkeypatch) -> None:
+    def refuse(*args, **kwargs):
+        raise RuntimeError("append refused")
+
+    monkeypatch.setattr(eventlog, "append_streams", refuse)
+
+
+def test_an_upload_whose_append_is_refused_leaves_no_file(settings, studio, admin_user, image_bytes, monkeypatch,
+                                                          no_new_events):
+    # given
+    _refuse_appends(monkeypatch)
+    # when
+    with no_new_events(), pytest.raises(RuntimeError, match="append refused"):
+        blob_store(actor=admin_user, studio_id=str(studio.id), data=image_bytes(1))
+    # then
+    assert _stored_files(settings) == []
+    assert not Blob.objects.exists()
+
+
+def test_a_refused_upload_keeps_the_files_of_bytes_another_studio_holds(settings, studio, admin_user, make_user,
+                                                                         image_bytes, monkeypatch, no_new_events):
+    # given bytes stored by one studio, uploaded again by another whose append is refused
+    from studios.services import studio_create
+
+    held = blob_store(actor=admin_user, studio_id=str(studio.id), data=image_bytes(1))
+    otto = make_user("otto")
+    other = studio_create(actor=otto, name="Other Films")
+    _refuse_appends(monkeypatch)
+    # when
+    with no_new_events(), pytest.raises(RuntimeError, match="append refused"):
+        blob_store(actor=otto, studio_id=str(other.id), data=image_bytes(1))
+    # then
+    assert sorted(p.name for p in _stored_files(settings)) == sorted([held.sha256, f"{held.sha256}-256.webp"])
+    with storage_open(blob_key(held.sha256)) as stored:
+        assert stored.read() == image_bytes(1)
+    assert list(BlobGrant.objects.values_list("studio_id", flat=True)) == [studio.id]

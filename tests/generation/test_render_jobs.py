@@ -177,7 +177,7 @@ def test_a_redelivery_after_a_crash_mid_render_records_the_render_once(admin_use
 
 def test_a_render_whose_file_cannot_be_stored_records_nothing_and_succeeds_when_retried(
         admin_user, make_episode, previz_model, monkeypatch, event_types, settings):
-    # given a disk that fails to make the PNG durable (its fsync runs while the render's append travels)
+    # given a disk that fails to make the PNG durable (its fsync runs before the render's append)
     import os
 
     episode = make_episode(previz_model, shots=1)
