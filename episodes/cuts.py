@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from config.canonical import canonical_hash
 from episodes.models import ShotRevision
-from generation.canonical import canonical_hash
 
 REVISION_FIELDS = ("order", "title", "description", "prompt", "negative_prompt", "camera", "duration", "seed",
                    "width", "height", "steps", "guidance", "model", "cast")

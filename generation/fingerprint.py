@@ -9,8 +9,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from config.canonical import canonical_json
 from generation.backends.base import ModelFolderError
-from generation.canonical import canonical_json
 
 FINGERPRINT_VERSION = "continuity-model-fingerprint-v1"
 WEIGHT_SUFFIXES = (".safetensors", ".bin")

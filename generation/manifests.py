@@ -16,9 +16,9 @@ from typing import Any
 from django.db import connection
 
 from assets.models import Asset, AssetVersion, VersionStatus
+from config.canonical import canonical_hash
 from config.database import fetch_pipelined, model_columns, model_from_row
 from generation.backends import Reference, RenderRequest
-from generation.canonical import canonical_hash
 from generation.models import RenderModel
 
 FORMAT = "continuity.render-manifest/1"

@@ -9,7 +9,7 @@ from typing import Any
 
 from PIL import Image, PngImagePlugin
 
-from generation.canonical import canonical_hash, canonical_json, sha256_hex
+from config.canonical import canonical_hash, canonical_json, sha256_hex
 
 MANIFEST_KEY = "continuity:manifest"
 MANIFEST_HASH_KEY = "continuity:manifest_hash"

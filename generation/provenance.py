@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generation.canonical import sha256_hex
+from config.canonical import sha256_hex
 from generation.events import render_stream
 from generation.pngmeta import read_png_manifest
 from lineage import eventlog

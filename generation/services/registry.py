@@ -8,9 +8,9 @@ from typing import Any
 
 from django.conf import settings
 
+from config.canonical import canonical_hash
 from config.errors import InvalidInput, NotFound
 from generation.backends import ModelFolderError, load_backend
-from generation.canonical import canonical_hash
 from generation.errors import ModelPathInvalid
 from generation.events import ModelRegistered, model_stream
 from generation.fingerprint import model_fingerprint

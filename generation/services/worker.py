@@ -23,10 +23,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from assets.services import MadeBlob, blob_prepare_made
+from config.canonical import sha256_hex
 from config.database import fetch_pipelined, model_columns, model_from_row
 from config.errors import DomainError
 from generation.backends import RenderCancelled
-from generation.canonical import sha256_hex
 from generation.environment import apply_environment
 from generation.errors import PermanentRenderError
 from generation.events import (

@@ -11,9 +11,9 @@ import pytest
 from PIL import Image
 
 import generation
+from config.canonical import canonical_hash
 from generation.backends import ModelFolderError, Reference, RenderCancelled, RenderRequest, load_backend
 from generation.backends.diffusers_backend import DiffusersBackend, describe_folder
-from generation.canonical import canonical_hash
 from generation.demo_art import character_portrait, scene_plate
 from generation.fingerprint import model_fingerprint
 from generation.pngmeta import encode_png
@@ -70,7 +70,7 @@ HARBOUR = _reference("scene", "Harbour", scene_plate("Harbour", "dusk", ["#3d405
 RENDER_IN_SUBPROCESS = """
 import sys
 from generation.backends import RenderRequest, load_backend
-from generation.canonical import canonical_hash
+from config.canonical import canonical_hash
 from generation.pngmeta import encode_png
 request = RenderRequest(prompt="a harbour at dusk", negative_prompt="blurry", seed=7, width=64, height=64,
                         steps=4, guidance=7.5, title="Shot 1", references=())

@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image, PngImagePlugin
 
-from generation.canonical import canonical_hash
+from config.canonical import canonical_hash
 from generation.pngmeta import encode_png, pixels_sha256, read_png_manifest
 
 MANIFEST = {"backend": "previz", "seed": 7, "title": "Ünder the pier"}

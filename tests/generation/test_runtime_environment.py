@@ -94,7 +94,7 @@ def test_previz_modules_import_without_torch() -> None:
     # given
     script = (
         "import sys, generation.backends, generation.backends.previz, generation.environment, "
-        "generation.pngmeta, generation.demo_art, generation.canonical; "
+        "generation.pngmeta, generation.demo_art, config.canonical; "
         "generation.environment.runtime_environment(device='cpu', threads=1, include_torch=False); "
         "print('torch' in sys.modules)"
     )

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from generation.canonical import canonical_hash, canonical_json, sha256_hex
+from config.canonical import canonical_hash, canonical_json, sha256_hex
 
 
 def test_canonical_json_sorts_keys_drops_spaces_and_keeps_unicode() -> None:
