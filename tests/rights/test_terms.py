@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
+from config.vocabularies.territories import COUNTRIES
 from rights.terms import coverage_failure, terms_from, terms_overlap
-from rights.territories import COUNTRIES
 
 
 def licence(**overrides):

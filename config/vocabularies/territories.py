@@ -1,7 +1,8 @@
 """ISO 3166-1 alpha-2 country codes and names (all 249 officially assigned codes).
 
 Copied from the Debian iso-codes package (iso_3166-1.json), so territories are checked against the
-real list without a run-time dependency. Rights records name territories by these codes only.
+real list without a run-time dependency. Rights records and episode targets name territories by
+these codes only.
 """
 
 from __future__ import annotations
