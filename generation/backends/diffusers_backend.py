@@ -21,7 +21,7 @@ from generation.backends.base import (
     RenderCancelled,
     RenderRequest,
 )
-from generation.fingerprint import model_fingerprint
+from generation.backends.fingerprint import model_fingerprint
 from generation.tinymodel import IMAGE_ENCODER_FOLDER, IP_ADAPTER_SUBFOLDER, IP_ADAPTER_WEIGHT_NAME
 
 IP_ADAPTER_ROLE = "character"

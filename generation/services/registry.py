@@ -11,9 +11,9 @@ from django.conf import settings
 from config.canonical import canonical_hash
 from config.errors import InvalidInput, NotFound
 from generation.backends import ModelFolderError, load_backend
+from generation.backends.fingerprint import model_fingerprint
 from generation.errors import ModelPathInvalid
 from generation.events import ModelRegistered, model_stream
-from generation.fingerprint import model_fingerprint
 from generation.models import Backend, RenderModel
 from lineage import eventlog
 from studios.access import authorize

@@ -14,8 +14,8 @@ import generation
 from config.canonical import canonical_hash
 from generation.backends import ModelFolderError, Reference, RenderCancelled, RenderRequest, load_backend
 from generation.backends.diffusers_backend import DiffusersBackend, describe_folder
+from generation.backends.fingerprint import model_fingerprint
 from generation.demo_art import character_portrait, scene_plate
-from generation.fingerprint import model_fingerprint
 from generation.pngmeta import encode_png
 from generation.tinymodel import IP_ADAPTER_SUBFOLDER, build_tiny_pipeline
 

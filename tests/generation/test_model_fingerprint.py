@@ -8,7 +8,7 @@ import pytest
 from safetensors.torch import load_file, save_file
 
 from generation.backends.base import ModelFolderError
-from generation.fingerprint import model_fingerprint
+from generation.backends.fingerprint import model_fingerprint
 from generation.tinymodel import build_tiny_pipeline
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from config.canonical import canonical_hash
-from generation.fingerprint import model_fingerprint
+from generation.backends.fingerprint import model_fingerprint
 from generation.models import RenderModel
 from lineage import eventlog
 
