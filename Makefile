@@ -39,6 +39,7 @@ test: install-test
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: install-test
 	$(BIN)/python -m bench

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from assets.models import Asset, AssetVersion, Blob, BlobGrant
-from lineage.admin import ReadOnlyModelAdmin
+from config.admin import ReadOnlyModelAdmin
 
 
 @admin.register(Asset)

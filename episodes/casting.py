@@ -8,11 +8,13 @@ get the same message, so a pin can not be used to probe another studio.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
 
 from assets.models import Asset, AssetVersion
 from episodes.errors import InvalidCast, UnknownModel, UnusablePin
-from generation.models import RenderModel
 
 MAX_CAST = 32
 MAX_ROLE = 100
@@ -90,9 +92,22 @@ def _check_statuses(pins: list[dict[str, Any]], kept: frozenset[tuple[str, int]]
                               "can not be pinned.", extra={"field": f"cast[{index}]", "status": status})
 
 
+# Render models are generation's, and generation builds on episodes: its AppConfig.ready() hands
+# this module the lookup, so that episodes never imports generation.
+_render_model_exists: Callable[[str, str], bool] | None = None
+
+
+def render_model_lookup_set(exists: Callable[[str, str], bool]) -> None:
+    """Set how `model_check` asks whether a render model belongs to a studio: `exists(studio_id, model_id)`."""
+    global _render_model_exists
+    _render_model_exists = exists
+
+
 def model_check(studio_id: str, model_id: str) -> str:
     """Return the model id if it is a render model of this studio."""
-    if not RenderModel.objects.filter(id=model_id, studio_id=studio_id).exists():
+    if _render_model_exists is None:
+        raise ImproperlyConfigured("No render-model lookup was set: is the generation app installed?")
+    if not _render_model_exists(studio_id, model_id):
         raise UnknownModel(f"model: render model {model_id} does not exist in this studio.",
                            fields={"model": ["Unknown render model in this studio."]})
     return model_id

@@ -1,6 +1,7 @@
 """An episode's distribution targets: where (ISO 3166-1 alpha-2), how (a medium) and from when.
 
-The vocabularies are the rights app's, so every target can be checked against licences as is.
+The vocabularies are the ones rights terms use (config.vocabularies), so every target can be checked
+against licences as is.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from typing import Any
 from django.utils.dateparse import parse_date
 
 from config.errors import InvalidInput
-from rights.languages import LANGUAGES
-from rights.terms import MEDIA
-from rights.territories import COUNTRIES
+from config.vocabularies.languages import LANGUAGES
+from config.vocabularies.media import MEDIA
+from config.vocabularies.territories import COUNTRIES
 
 MAX_TARGETS = 500
 

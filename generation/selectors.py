@@ -37,6 +37,11 @@ def registered_model(model_id: str) -> RenderModel | None:
 _registered_models: dict[str, RenderModel] = {}
 
 
+def render_model_exists(studio_id: str, model_id: str) -> bool:
+    """Return whether a render model version with this id belongs to the studio (a shot's model check)."""
+    return RenderModel.objects.filter(id=model_id, studio_id=studio_id).exists()
+
+
 def model_get(*, user: Any, model_id: str) -> RenderModel:
     """Return one model version the user may see."""
     return get_visible(RenderModel, model_id, user)

@@ -20,16 +20,16 @@ from dramatiq.middleware.time_limit import TimeLimitExceeded
 
 from generation.errors import PermanentRenderError
 from generation.services import worker
-from generation.services.jobs import jobs_resume
+from generation.services.jobs import RENDER_ACTOR, RENDER_QUEUE, jobs_resume
 from generation.services.pool import worker_environment_report
 
 logger = logging.getLogger(__name__)
-QUEUE = "renders"
 MAX_RETRIES = 3
 
 
 @dramatiq.actor(
-    queue_name=QUEUE,
+    actor_name=RENDER_ACTOR,
+    queue_name=RENDER_QUEUE,
     max_retries=MAX_RETRIES,
     min_backoff=1_000,
     max_backoff=60_000,
@@ -48,18 +48,13 @@ def render_job_item(job_id: str, index: int) -> None:
         raise PermanentRenderError(f"time limit of {limit} ms exceeded") from None
 
 
-@dramatiq.actor(queue_name=QUEUE, max_retries=5, min_backoff=1_000, max_backoff=60_000)
+@dramatiq.actor(queue_name=RENDER_QUEUE, max_retries=5, min_backoff=1_000, max_backoff=60_000)
 def render_retries_exhausted(message: dict[str, Any], retry_info: dict[str, Any]) -> None:
     """Record the failure of an item whose transient errors outlasted its retries."""
     job_id, index = message["args"]
     last_line = (message.get("options", {}).get("traceback") or "unknown error").strip().splitlines()[-1]
     worker.job_item_fail(job_id=job_id, index=index, permanent=False,
                          error=f"failed after {retry_info.get('retries', 0) + 1} attempts: {last_line}")
-
-
-def job_item_message(job_id: str, index: int) -> dramatiq.Message:
-    """Return the message that renders one job item."""
-    return render_job_item.message(str(job_id), int(index))
 
 
 class ResumeJobsOnBoot(dramatiq.Middleware):

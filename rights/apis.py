@@ -12,11 +12,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import Pagination
+from config.vocabularies.languages import LANGUAGES
+from config.vocabularies.media import MEDIA
+from config.vocabularies.territories import COUNTRIES
 from rights import selectors, services
-from rights.languages import LANGUAGES
 from rights.models import RightsRecord, RightsStatus
-from rights.terms import MEDIA, RESTRICTIONS
-from rights.territories import COUNTRIES
+from rights.terms import RESTRICTIONS
 
 
 def rights_body(record: RightsRecord) -> dict[str, Any]:

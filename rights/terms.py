@@ -19,23 +19,9 @@ from typing import Any, Protocol
 from django.utils.dateparse import parse_date
 
 from config.errors import InvalidInput
-from rights.languages import LANGUAGES
-from rights.territories import COUNTRIES
-
-MEDIA: dict[str, str] = {
-    "svod": "Subscription video on demand",
-    "avod": "Advertising-supported video on demand",
-    "tvod": "Transactional video on demand (rental)",
-    "est": "Electronic sell-through",
-    "broadcast": "Free-to-air television",
-    "pay_tv": "Pay television (cable, satellite)",
-    "theatrical": "Cinemas",
-    "home_video": "Physical media (DVD, Blu-ray)",
-    "social": "Social platforms (YouTube, TikTok, Instagram…)",
-    "airline": "In-flight entertainment",
-    "festival": "Festival and market screenings",
-    "promotional": "Trailers, clips and marketing material",
-}
+from config.vocabularies.languages import LANGUAGES
+from config.vocabularies.media import MEDIA
+from config.vocabularies.territories import COUNTRIES
 
 RESTRICTIONS: dict[str, str] = {
     "no_ai_training": "May not be used to train machine-learning models",

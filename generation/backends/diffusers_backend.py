@@ -21,7 +21,7 @@ from generation.backends.base import (
     RenderCancelled,
     RenderRequest,
 )
-from generation.fingerprint import model_fingerprint
+from generation.backends.fingerprint import model_fingerprint
 
 IP_ADAPTER_ROLE = "character"
 # Where a model folder keeps its optional IP-Adapter: the backend defines the layout, model builders follow it.

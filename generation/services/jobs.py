@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import dramatiq
 from django.db import transaction
 from django.db.models import F
 
@@ -22,6 +23,11 @@ from generation.rendering import runtime_for
 from generation.selectors import registered_model
 from rights.selectors import render_conflicts
 from studios.access import authorize
+
+# generation.tasks declares the render actor under this queue and name. The services send its messages
+# by name, as dramatiq allows, because the actor calls the services: they must not import it back.
+RENDER_QUEUE = "renders"
+RENDER_ACTOR = "render_job_item"
 
 
 def episode_render(*, actor: Any, episode_id: str) -> Job:
@@ -109,16 +115,16 @@ def job_queue(
 
 def enqueue_items(job_id: str, indexes: Iterable[int], broker: Any = None) -> None:
     """Send one render message per job item (to the given broker, or the configured one)."""
-    from generation.tasks import job_item_message
-
+    if broker is None:
+        broker = dramatiq.get_broker()
     for index in indexes:
-        message = job_item_message(job_id, index)
-        if broker is None:
-            from generation.tasks import render_job_item
+        broker.enqueue(job_item_message(job_id, index))
 
-            render_job_item.broker.enqueue(message)
-        else:
-            broker.enqueue(message)
+
+def job_item_message(job_id: str, index: int) -> dramatiq.Message:
+    """Return the message that renders one job item."""
+    return dramatiq.Message(queue_name=RENDER_QUEUE, actor_name=RENDER_ACTOR, args=(str(job_id), int(index)),
+                            kwargs={}, options={})
 
 
 def jobs_resume(broker: Any = None) -> int:

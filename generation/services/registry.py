@@ -12,9 +12,9 @@ import eventlog
 from config.errors import InvalidInput, NotFound
 from eventlog.canonical import canonical_hash
 from generation.backends import ModelFolderError, load_backend
+from generation.backends.fingerprint import model_fingerprint
 from generation.errors import ModelPathInvalid
 from generation.events import ModelRegistered, model_stream
-from generation.fingerprint import model_fingerprint
 from generation.models import Backend, RenderModel
 from studios.access import authorize
 from studios.models import Studio

@@ -16,7 +16,7 @@ from demo.tinymodel import build_tiny_pipeline
 from eventlog.canonical import canonical_hash
 from generation.backends import ModelFolderError, Reference, RenderCancelled, RenderRequest, load_backend
 from generation.backends.diffusers_backend import IP_ADAPTER_SUBFOLDER, DiffusersBackend, describe_folder
-from generation.fingerprint import model_fingerprint
+from generation.backends.fingerprint import model_fingerprint
 from generation.pngmeta import encode_png
 
 REPOSITORY = Path(generation.__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ from safetensors.torch import load_file, save_file
 
 from demo.tinymodel import build_tiny_pipeline
 from generation.backends.base import ModelFolderError
-from generation.fingerprint import model_fingerprint
+from generation.backends.fingerprint import model_fingerprint
 
 
 @pytest.fixture(scope="module")

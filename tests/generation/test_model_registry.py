@@ -8,7 +8,7 @@ import pytest
 
 import eventlog
 from eventlog.canonical import canonical_hash
-from generation.fingerprint import model_fingerprint
+from generation.backends.fingerprint import model_fingerprint
 from generation.models import RenderModel
 
 pytestmark = pytest.mark.django_db

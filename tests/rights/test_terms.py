@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from rights.languages import LANGUAGES
+from config.vocabularies.languages import LANGUAGES
+from config.vocabularies.territories import COUNTRIES
 from rights.terms import coverage_failure, terms_from, terms_overlap
-from rights.territories import COUNTRIES
 
 
 def licence(**overrides):

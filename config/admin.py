@@ -1,4 +1,4 @@
-"""The read-only admin base that every read model's admin uses."""
+"""Admin pieces every app shares."""
 
 from __future__ import annotations
 
