@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from django.db import connections
 
+import eventlog
 from generation import services
 from generation.models import Job, Render
-from lineage import eventlog
 
 WAIT = 10  # seconds: far longer than any step here takes, short enough to fail rather than hang
 
