@@ -10,4 +10,4 @@ class AssetsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from assets import projections  # noqa: F401  (registers the projections)
+        from assets import events, projections  # noqa: F401  (register the event classes and the projections)

@@ -10,4 +10,4 @@ class EpisodesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from episodes import projections  # noqa: F401  (registers the projection)
+        from episodes import events, projections  # noqa: F401  (register the event classes and the projections)

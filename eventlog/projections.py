@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from eventlog.events import RecordedEvent
 from eventlog.models import ProjectionCheckpoint
@@ -83,10 +83,30 @@ class Rows:
         for obj in self.new.values():
             inserts.setdefault(type(obj), []).append(obj)
         for model, objs in inserts.items():
-            model._default_manager.bulk_create(objs, batch_size=2000)
+            _insert(model, objs)
         for obj, fields in self.dirty.values():
             obj.save(update_fields=fields)
         self.new, self.dirty = {}, {}
+
+
+_COPY_FROM = 1000  # rows: a rebuild's inserts; a live append's few rows take a plain INSERT
+
+
+def _insert(model: type[models.Model], objs: list[models.Model]) -> None:
+    """Insert new rows: with PostgreSQL's COPY when there are many (a rebuild), else with bulk_create.
+
+    COPY because a bulk INSERT's parameters are quoted into array literals in Python, which made
+    that most of a rebuild's time.
+    """
+    if connection.vendor != "postgresql" or len(objs) < _COPY_FROM:
+        model._default_manager.bulk_create(objs, batch_size=2000)
+        return
+    fields = model._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
+        db = cursor.db  # the wrapper itself: `connection` is a proxy that looks it up on every use
+        for obj in objs:
+            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields])
 
 
 def apply(events: Sequence[RecordedEvent]) -> None:

@@ -13,7 +13,7 @@ class GenerationConfig(AppConfig):
         # Declaring the actors in every process lets a render message sent by name always find its queue;
         # episodes checks a shot's model through the lookup handed to it here, as it must not import generation.
         from episodes import casting
-        from generation import projections, tasks  # noqa: F401  (register the projections, declare the actors)
+        from generation import events, projections, tasks  # noqa: F401  (event classes, projections, actors)
         from generation.selectors import render_model_exists
 
         casting.render_model_lookup_set(render_model_exists)

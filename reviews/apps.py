@@ -10,4 +10,4 @@ class ReviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from reviews import projections  # noqa: F401  (registers the projection)
+        from reviews import events, projections  # noqa: F401  (register the event classes and the projections)

@@ -10,4 +10,4 @@ class RightsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from rights import projections  # noqa: F401  (registers the projection)
+        from rights import events, projections  # noqa: F401  (register the event classes and the projections)

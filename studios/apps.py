@@ -10,4 +10,4 @@ class StudiosConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from studios import projections  # noqa: F401  (registers the projection)
+        from studios import events, projections  # noqa: F401  (register the event classes and the projections)
