@@ -40,10 +40,12 @@ def test_catching_up_leaves_projections_that_already_ran_alone(studio):
 
 def test_every_event_type_a_projection_handles_has_its_class_registered_once_django_has_started():
     # given: a fresh process that only sets Django up, as a replay from the command line does
-    script = ("import django; django.setup(); from eventlog import projections; from eventlog.events import event_class; "
+    script = ("import django; django.setup(); from eventlog import projections; "
+              "from eventlog.events import event_class; "
               "[event_class(t) for p in projections.registered() for t in p.handlers]; print('ok')")
     # when
-    done = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[2],
-                          env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}, capture_output=True, text=True)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    done = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[2], env=env,
+                          capture_output=True, text=True)
     # then
     assert (done.returncode, done.stdout) == (0, "ok\n"), done.stderr[-2000:]
