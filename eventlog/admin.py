@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from config.admin import ReadOnlyModelAdmin
 from eventlog.models import Event
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyModelAdmin):
     list_display = ("position", "type", "stream_id", "stream_version", "recorded_at")
     list_filter = ("type",)
     search_fields = ("stream_id", "type")
@@ -19,12 +17,3 @@ class EventAdmin(admin.ModelAdmin):
     readonly_fields = ("position", "stream_id", "stream_version", "type", "schema_version", "data", "metadata",
                        "recorded_at", "hash")
     show_full_result_count = False  # COUNT(*) over the whole log on every page is needless work
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
