@@ -37,9 +37,11 @@ test: install-test
 	@case "$$DATABASE_URL" in postgres*) $(BIN)/python -m pytest tests ;; \
 	  *) echo "DATABASE_URL is not PostgreSQL: skipped the PostgreSQL pass (.ci/run always runs it)" ;; esac
 
+# ruff, the import contracts in pyproject.toml, then mypy with the Django and DRF stubs.
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: install-test
 	$(BIN)/python -m bench

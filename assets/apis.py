@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -84,7 +84,7 @@ class AssetListApi(APIView):
         params.is_valid(raise_exception=True)
         filters = {k: (str(v) if k == "studio" else v) for k, v in params.validated_data.items()}
         paginator = Pagination()
-        page = paginator.paginate_queryset(selectors.asset_list(user=request.user, **filters), request, view=self)
+        page = paginator.paginate_queryset(selectors.asset_list(user=request.user, **filters), request, view=self) or []
         return paginator.get_paginated_response([asset_body(a) for a in page])
 
     @extend_schema(request=AssetCreateSerializer, responses={201: OpenApiTypes.OBJECT})
@@ -215,7 +215,7 @@ class BlobDetailApi(APIView):
     """Return a blob's bytes, unchanged."""
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    def get(self, request: Request, sha256: str) -> HttpResponse:
+    def get(self, request: Request, sha256: str) -> FileResponse:
         blob = selectors.blob_get(user=request.user, sha256=sha256)
         return _immutable(FileResponse(storage_open(blob_key(blob.sha256)), content_type=blob.content_type), blob)
 
@@ -224,7 +224,7 @@ class BlobThumbnailApi(APIView):
     """Return a blob's 256 px WebP thumbnail (derived once, then stored next to it)."""
 
     @extend_schema(responses={(200, "image/webp"): OpenApiTypes.BINARY})
-    def get(self, request: Request, sha256: str) -> HttpResponse:
+    def get(self, request: Request, sha256: str) -> FileResponse:
         blob = selectors.blob_get(user=request.user, sha256=sha256)
         key = thumbnail_key(blob.sha256)
         if not storage_exists(key):
@@ -233,7 +233,7 @@ class BlobThumbnailApi(APIView):
         return _immutable(FileResponse(storage_open(key), content_type="image/webp"), blob)
 
 
-def _immutable(response: HttpResponse, blob: Blob) -> HttpResponse:
+def _immutable(response: FileResponse, blob: Blob) -> FileResponse:
     # Content-addressed: the bytes behind this URL never change.
     response["ETag"] = f'"{blob.sha256}"'
     response["Cache-Control"] = "private, max-age=31536000, immutable"

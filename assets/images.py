@@ -58,7 +58,7 @@ def image_header(data: bytes) -> ImageInfo:
     the chunks before the pixels, where a render's manifest lies) and decodes no pixel until load().
     """
     with Image.open(io.BytesIO(data)) as image:
-        return ImageInfo(content_type=CONTENT_TYPES[image.format], width=image.width, height=image.height)
+        return ImageInfo(content_type=CONTENT_TYPES[image.format or ""], width=image.width, height=image.height)
 
 
 def _bomb(width: int, height: int, max_pixels: int) -> InvalidImage:

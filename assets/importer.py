@@ -35,6 +35,7 @@ from assets import services
 from assets.models import Asset, AssetVersion
 from assets.schemas import KINDS, validate_attributes
 from config.errors import InvalidInput
+from config.types import Actor
 
 DESCRIPTION_NAMES = ("assets.yaml", "assets.yml", "assets.json")
 
@@ -125,7 +126,7 @@ def _pinned_entries(entries: list[dict[str, Any]], entry: dict[str, Any]) -> lis
 class Importer:
     """Import entries into one studio as one user."""
 
-    def __init__(self, *, actor: Any, studio_id: str, base: Path) -> None:
+    def __init__(self, *, actor: Actor, studio_id: str, base: Path) -> None:
         self.actor, self.studio_id, self.base = actor, studio_id, base
         self.shas: dict[Path, str] = {}
 

@@ -32,6 +32,9 @@ class Blob(models.Model):
     size = models.BigIntegerField()
     created_at = models.DateTimeField()
 
+    # Not a column: set on the blob `blob_store` returns, True when its bytes were new (the API answers 201).
+    created: bool
+
 
 class BlobGrant(models.Model):
     """A studio's right to read a blob (it uploaded it or rendered it); pk "<studio>:<sha256>"."""

@@ -14,10 +14,11 @@ from assets.diff import version_diff
 from assets.models import Asset, AssetVersion, Blob, BlobGrant
 from assets.schemas import KINDS
 from config.errors import InvalidInput, NotFound
+from config.types import Actor
 from studios.access import VIEW, authorize, get_visible, visible_studio_ids
 
 
-def asset_list(*, user: Any, studio: str | None = None, kind: str | None = None, status: str | None = None,
+def asset_list(*, user: Actor, studio: str | None = None, kind: str | None = None, status: str | None = None,
                q: str | None = None) -> QuerySet[Asset]:
     """Return the assets of the caller's studios, filtered; `status` is the latest version's status."""
     if studio:
@@ -37,12 +38,12 @@ def asset_list(*, user: Any, studio: str | None = None, kind: str | None = None,
     return assets.order_by("name", "id")
 
 
-def asset_get(*, user: Any, asset_id: Any) -> Asset:
+def asset_get(*, user: Actor, asset_id: Any) -> Asset:
     """Return an asset of one of the caller's studios (NotFound otherwise)."""
     return get_visible(Asset, asset_id, user)
 
 
-def asset_as_of(*, user: Any, asset_id: Any, as_of: str) -> AssetState:
+def asset_as_of(*, user: Actor, asset_id: Any, as_of: str) -> AssetState:
     """Return the asset folded from its stream up to a log position or an ISO time."""
     asset = asset_get(user=user, asset_id=asset_id)
     state = asset_load(asset.id, up_to_position=as_of_position(as_of))
@@ -63,13 +64,13 @@ def as_of_position(as_of: str) -> int:
     return eventlog.position_at(moment)
 
 
-def asset_version_list(*, user: Any, asset_id: Any) -> QuerySet[AssetVersion]:
+def asset_version_list(*, user: Actor, asset_id: Any) -> QuerySet[AssetVersion]:
     """Return an asset's versions, oldest first."""
     asset = asset_get(user=user, asset_id=asset_id)
     return AssetVersion.objects.filter(asset_id=asset.id).order_by("number")
 
 
-def asset_version_get(*, user: Any, asset_id: Any, number: int) -> AssetVersion:
+def asset_version_get(*, user: Actor, asset_id: Any, number: int) -> AssetVersion:
     """Return one version of an asset."""
     asset = asset_get(user=user, asset_id=asset_id)
     version = AssetVersion.objects.filter(pk=f"{asset.id}:{number}").first()
@@ -78,21 +79,21 @@ def asset_version_get(*, user: Any, asset_id: Any, number: int) -> AssetVersion:
     return version
 
 
-def asset_version_history(*, user: Any, asset_id: Any, number: int) -> list[dict[str, Any]]:
+def asset_version_history(*, user: Actor, asset_id: Any, number: int) -> list[dict[str, Any]]:
     """Return a version's review trail (status, by, at, comment, position) from the asset's stream."""
     version = asset_version_get(user=user, asset_id=asset_id, number=number)
     state = asset_load(version.asset_id)
     return state.versions[number].history if state else []
 
 
-def asset_diff(*, user: Any, asset_id: Any, from_version: int, to_version: int) -> dict[str, Any]:
+def asset_diff(*, user: Actor, asset_id: Any, from_version: int, to_version: int) -> dict[str, Any]:
     """Return the difference between two versions of an asset."""
     old = asset_version_get(user=user, asset_id=asset_id, number=from_version)
     new = asset_version_get(user=user, asset_id=asset_id, number=to_version)
     return {"from": from_version, "to": to_version, **version_diff(old, new)}
 
 
-def blob_get(*, user: Any, sha256: str) -> Blob:
+def blob_get(*, user: Actor, sha256: str) -> Blob:
     """Return a blob granted to one of the caller's studios (NotFound otherwise)."""
     studios = visible_studio_ids(user)
     sha256 = (sha256 or "").lower()
@@ -101,7 +102,7 @@ def blob_get(*, user: Any, sha256: str) -> Blob:
     return Blob.objects.get(pk=sha256)
 
 
-def blob_default_studio(*, user: Any) -> str:
+def blob_default_studio(*, user: Actor) -> str:
     """Return the caller's only studio, for uploads that name none."""
     studios = visible_studio_ids(user)
     if len(studios) != 1:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -34,6 +35,7 @@ from assets.images import ImageInfo, image_header, image_inspect, image_thumbnai
 from assets.models import Asset, AssetVersion, Blob, BlobGrant
 from assets.schemas import validate_attributes
 from config.errors import InvalidInput, NotFound
+from config.types import Actor
 from eventlog import ConcurrencyError, StreamWrite
 from studios.access import authorize
 
@@ -44,8 +46,8 @@ _RETRIES = 5
 
 
 def asset_create(
-    *, actor: Any, studio_id: str, kind: str, name: str, attributes: dict, references: list[str] = (),
-    components: list[dict] = (), derived_from: dict | None = None, note: str = "",
+    *, actor: Actor, studio_id: str, kind: str, name: str, attributes: dict, references: Sequence[str] = (),
+    components: Sequence[dict] = (), derived_from: dict | None = None, note: str = "",
 ) -> Asset:
     """Create an asset with its first version (a draft)."""
     studio_id = str(studio_id)
@@ -61,7 +63,7 @@ def asset_create(
 
 
 def asset_version_create(
-    *, actor: Any, asset_id: str, expected_version: int, attributes: dict, references: list[str] | None = None,
+    *, actor: Actor, asset_id: str, expected_version: int, attributes: dict, references: list[str] | None = None,
     components: list[dict] | None = None, derived_from: dict | None = None, note: str = "",
 ) -> AssetVersion:
     """Add a version to an asset, refusing (409) when `expected_version` is no longer the latest."""
@@ -84,22 +86,22 @@ def asset_version_create(
     raise AssetVersionConflict(state.id, expected_version, state.latest_version)
 
 
-def asset_version_submit(*, actor: Any, asset_id: str, number: int, comment: str = "") -> AssetVersion:
+def asset_version_submit(*, actor: Actor, asset_id: str, number: int, comment: str = "") -> AssetVersion:
     """Submit a draft version for review."""
     return _review(actor, asset_id, number, comment, "submit")
 
 
-def asset_version_approve(*, actor: Any, asset_id: str, number: int, comment: str = "") -> AssetVersion:
+def asset_version_approve(*, actor: Actor, asset_id: str, number: int, comment: str = "") -> AssetVersion:
     """Approve a version in review (supervisors and admins)."""
     return _review(actor, asset_id, number, comment, "approve")
 
 
-def asset_version_reject(*, actor: Any, asset_id: str, number: int, comment: str = "") -> AssetVersion:
+def asset_version_reject(*, actor: Actor, asset_id: str, number: int, comment: str = "") -> AssetVersion:
     """Reject a version in review (supervisors and admins)."""
     return _review(actor, asset_id, number, comment, "reject")
 
 
-def asset_version_retire(*, actor: Any, asset_id: str, number: int, comment: str = "") -> AssetVersion:
+def asset_version_retire(*, actor: Actor, asset_id: str, number: int, comment: str = "") -> AssetVersion:
     """Retire a version from any status but retired (supervisors and admins)."""
     return _review(actor, asset_id, number, comment, "retire")
 
@@ -112,7 +114,7 @@ _REVIEW = {
 }
 
 
-def _review(actor: Any, asset_id: str, number: int, comment: str, step: str) -> AssetVersion:
+def _review(actor: Actor, asset_id: str, number: int, comment: str, step: str) -> AssetVersion:
     permission, event_class = _REVIEW[step]
     comment = _clean_text(comment, "comment", MAX_COMMENT)
     for _attempt in range(_RETRIES):
@@ -134,7 +136,7 @@ def _review(actor: Any, asset_id: str, number: int, comment: str, step: str) -> 
     raise AssetVersionConflict(state.id, number, state.latest_version)
 
 
-def _load(actor: Any, asset_id: Any, permission: str) -> AssetState:
+def _load(actor: Actor, asset_id: Any, permission: str) -> AssetState:
     """Load an asset's aggregate after checking the actor may act on it (404 for other studios)."""
     state = asset_load(asset_id)
     if state is None:
@@ -143,13 +145,13 @@ def _load(actor: Any, asset_id: Any, permission: str) -> AssetState:
     return state
 
 
-def _append(actor: Any, state: AssetState, event: Any) -> None:
+def _append(actor: Actor, state: AssetState, event: Any) -> None:
     eventlog.append(stream(state.id), [event], expected_version=state.stream_version, actor=actor,
                     studio_id=state.studio_id)
 
 
 def _version_event(
-    *, actor: Any, studio_id: str, asset_id: str, kind: str, number: int, attributes: Any, references: Any,
+    *, actor: Actor, studio_id: str, asset_id: str, kind: str, number: int, attributes: Any, references: Any,
     components: Any, derived_from: Any, note: str,
 ) -> AssetVersionCreated:
     """Validate a version's content and return its event."""
@@ -179,7 +181,7 @@ def _clean_text(value: Any, field: str, limit: int) -> str:
 
 # --- blobs ---------------------------------------------------------------------------------------
 
-def blob_store(*, actor: Any, studio_id: str, data: bytes | IO[bytes], filename: str = "") -> Blob:
+def blob_store(*, actor: Actor, studio_id: str, data: bytes | IO[bytes], filename: str = "") -> Blob:
     """Store an image once under its SHA-256 and grant the studio access (an upload event).
 
     The returned blob's `created` is True when these bytes were not stored before.

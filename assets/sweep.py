@@ -74,7 +74,7 @@ def _keys(storage: Storage, folder: str) -> Iterator[str]:
 
 def _referenced(shas: set[str]) -> set[str]:
     """Return those of the SHA-256s that a Blob row holds."""
-    ordered, found = sorted(shas), set()
+    ordered, found = sorted(shas), set[str]()
     for start in range(0, len(ordered), _CHUNK):
         found.update(Blob.objects.filter(pk__in=ordered[start:start + _CHUNK]).values_list("pk", flat=True))
     return found

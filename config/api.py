@@ -46,11 +46,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, drf.APIException):
         code = _DRF_CODES.get(type(exc), exc.default_code)
         response = error_response(exc.status_code, code, str(exc.detail))
-        if isinstance(exc, drf.Throttled) and exc.wait is not None:
-            response["Retry-After"] = str(int(exc.wait))
-            response.data["extra"] = {"retry_after": int(exc.wait)}
-        if getattr(exc, "auth_header", None):
-            response["WWW-Authenticate"] = exc.auth_header
+        wait = exc.wait if isinstance(exc, drf.Throttled) else None  # type: ignore[attr-defined]  # stubs lack it
+        if wait is not None:
+            response["Retry-After"] = str(int(wait))
+            response.data["extra"] = {"retry_after": int(wait)}
+        auth_header = getattr(exc, "auth_header", None)  # set by APIView.handle_exception for a 401
+        if auth_header:
+            response["WWW-Authenticate"] = auth_header
         return response
     return None
 

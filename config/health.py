@@ -21,13 +21,14 @@ def database_status() -> str:
 def broker_status() -> str:
     """Return the broker kind after a round trip where it has one, or raise."""
     import dramatiq
+    from dramatiq.brokers.rabbitmq import RabbitmqBroker
+    from dramatiq.brokers.redis import RedisBroker
 
     broker = dramatiq.get_broker()
-    name = type(broker).__name__
-    if name == "RedisBroker":
+    if isinstance(broker, RedisBroker):
         broker.client.ping()
         return "redis"
-    if name == "RabbitmqBroker":
+    if isinstance(broker, RabbitmqBroker):
         broker.connection  # noqa: B018  (opens the AMQP connection or raises)
         return "rabbitmq"
     return "in-process"

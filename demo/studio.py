@@ -14,8 +14,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from assets.services import asset_create, asset_version_approve, asset_version_submit, blob_store
+from config.types import Actor
 from demo import art
 from episodes.services import episode_create, series_create, shot_create
+from generation.models import RenderModel
 from generation.services import model_register
 from studios.models import Studio
 from studios.services import member_add, studio_create
@@ -24,13 +26,13 @@ STUDIO_NAME = "Harbour Lights"
 DEMO_PASSWORD = "harbour-lights-dev-only"
 USERS = {"admin": "demo-admin", "supervisor": "demo-supervisor", "artist": "demo-artist"}
 
-COSTUMES = {
+COSTUMES: dict[str, tuple[dict[str, Any], list[str]]] = {
     "Red Coat": ({"description": "a knee-length red wool duffel coat with toggles", "era": "contemporary",
                   "palette": ["#b22222", "#3b2f2f"]}, ["#b22222", "#3b2f2f"]),
     "Oilskin Jacket": ({"description": "a weathered yellow oilskin fishing jacket", "condition": "worn",
                         "palette": ["#d4a017", "#2f4f4f"]}, ["#d4a017", "#2f4f4f"]),
 }
-CHARACTERS = {
+CHARACTERS: dict[str, tuple[dict[str, Any], list[str], str]] = {
     "Mei": ({"description": "a curious ten-year-old girl who collects sea glass", "pronouns": "she/her",
              "appearance": ["short black bob", "freckles"], "palette": ["#b22222", "#f1c9a5"]},
             ["#b22222", "#f1c9a5", "#222222"], "Red Coat"),
@@ -38,12 +40,12 @@ CHARACTERS = {
                       "appearance": ["grey braid", "weathered face"], "palette": ["#d4a017", "#2f4f4f"]},
                      ["#2f4f4f", "#d4a017", "#c68642"], "Oilskin Jacket"),
 }
-PROPS = {
+PROPS: dict[str, tuple[dict[str, Any], list[str]]] = {
     "Storm Lantern": ({"description": "a brass storm lantern with a cracked glass", "interactive": "handheld"},
                       ["#c9a227", "#333333"]),
     "Brass Compass": ({"description": "an old brass pocket compass", "interactive": "hero"}, ["#b08d57", "#1c1c24"]),
 }
-SCENES = {
+SCENES: dict[str, tuple[dict[str, Any], str, list[str]]] = {
     "Harbour at Dusk": ({"setting": "a small fishing harbour with a stone pier", "time_of_day": "dusk",
                          "interior": "exterior", "weather": "light drizzle"}, "dusk", ["#2d1e4f", "#f7a35c"]),
     "Harbour at Dawn": ({"setting": "the same harbour, boats heading out", "time_of_day": "dawn",
@@ -84,13 +86,13 @@ def demo_load(log: Callable[[str], None] = print) -> Studio:
     return studio
 
 
-def _user(username: str) -> Any:
+def _user(username: str) -> Actor:
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     return user or User.objects.create_user(username=username, password=DEMO_PASSWORD)
 
 
-def _approved(admin: Any, supervisor: Any, sid: str, kind: str, name: str, attributes: dict, image: bytes,
+def _approved(admin: Actor, supervisor: Actor, sid: str, kind: str, name: str, attributes: dict, image: bytes,
               components: list[dict] | None = None) -> str:
     blob = blob_store(actor=admin, studio_id=sid, data=image, filename=f"{name}.png")
     asset = asset_create(actor=admin, studio_id=sid, kind=kind, name=name, attributes=attributes,
@@ -100,7 +102,7 @@ def _approved(admin: Any, supervisor: Any, sid: str, kind: str, name: str, attri
     return str(asset.id)
 
 
-def _assets(admin: Any, supervisor: Any, sid: str) -> dict[str, str]:
+def _assets(admin: Actor, supervisor: Actor, sid: str) -> dict[str, str]:
     ids: dict[str, str] = {}
     for seed, (name, (attributes, palette)) in enumerate(COSTUMES.items()):
         ids[name] = _approved(admin, supervisor, sid, "costume", name, attributes,
@@ -118,7 +120,7 @@ def _assets(admin: Any, supervisor: Any, sid: str) -> dict[str, str]:
     return ids
 
 
-def _models(admin: Any, sid: str, log: Callable[[str], None]) -> tuple[Any, dict[str, int]]:
+def _models(admin: Actor, sid: str, log: Callable[[str], None]) -> tuple[RenderModel, dict[str, int]]:
     previz = model_register(actor=admin, studio_id=sid, name="previz", backend="previz")
     if not settings.DEMO_MODEL_PATH:
         return previz, {"width": 384, "height": 216, "steps": 1}
@@ -128,7 +130,7 @@ def _models(admin: Any, sid: str, log: Callable[[str], None]) -> tuple[Any, dict
     return model, {"width": 128, "height": 128, "steps": 10}
 
 
-def _episodes(admin: Any, sid: str, assets: dict[str, str], model: tuple[Any, dict[str, int]]) -> None:
+def _episodes(admin: Actor, sid: str, assets: dict[str, str], model: tuple[RenderModel, dict[str, int]]) -> None:
     render_model, size = model
     series = series_create(actor=admin, studio_id=sid, title=STUDIO_NAME)
     for number, (title, scene, shots) in enumerate(EPISODES, start=1):
@@ -139,4 +141,5 @@ def _episodes(admin: Any, sid: str, assets: dict[str, str], model: tuple[Any, di
                     for i, name in enumerate(cast)]
             pins.append({"asset": assets[scene], "version": 1, "role": "setting"})
             shot_create(actor=admin, episode_id=str(episode.id), prompt=prompt, title=f"{number}.{order} {prompt}",
-                        cast=pins, seed=1000 * number + order, guidance=6.0, model=str(render_model.id), **size)
+                        cast=pins, seed=1000 * number + order, guidance=6.0, model=str(render_model.id),
+                        width=size["width"], height=size["height"], steps=size["steps"])

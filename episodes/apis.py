@@ -90,7 +90,7 @@ class EpisodeListApi(APIView):
         series = serializers.UUIDField()
         number = serializers.IntegerField(min_value=1)
         title = serializers.CharField(max_length=200)
-        targets = serializers.JSONField(required=False, default=list,
+        targets = serializers.JSONField(required=False, default=list,  # type: ignore[arg-type]  # stubs: mappings only
                                         help_text="[{territory: ISO 3166-1 alpha-2, media, release_date}]")
 
     @extend_schema(responses=OpenApiTypes.OBJECT)

@@ -8,12 +8,13 @@ from django.db.models import QuerySet
 
 from assets.models import Asset, AssetVersion
 from config.errors import NotFound
+from config.types import Actor
 from episodes.cuts import revision_content
 from episodes.models import Cut, Episode, Series, Shot, ShotRevision
 from studios.access import VIEW, authorize, get_or_404, visible_studio_ids
 
 
-def series_list(*, user: Any, studio_id: str | None = None) -> QuerySet[Series]:
+def series_list(*, user: Actor, studio_id: str | None = None) -> QuerySet[Series]:
     """Return the series of the user's studios (optionally of one)."""
     if studio_id is not None:
         authorize(user, studio_id, VIEW)
@@ -21,20 +22,20 @@ def series_list(*, user: Any, studio_id: str | None = None) -> QuerySet[Series]:
     return Series.objects.filter(studio_id__in=visible_studio_ids(user)).order_by("title", "id")
 
 
-def series_get(*, user: Any, series_id: Any) -> Series:
+def series_get(*, user: Actor, series_id: Any) -> Series:
     """Return a series the user may see."""
     series = get_or_404(Series, series_id)
     authorize(user, series.studio_id, VIEW)
     return series
 
 
-def episode_list(*, user: Any, series_id: Any) -> QuerySet[Episode]:
+def episode_list(*, user: Actor, series_id: Any) -> QuerySet[Episode]:
     """Return a series' episodes in number order."""
     series = series_get(user=user, series_id=series_id)
     return Episode.objects.filter(series_id=series.id).order_by("number")
 
 
-def episode_get(*, user: Any, episode_id: Any) -> Episode:
+def episode_get(*, user: Actor, episode_id: Any) -> Episode:
     """Return an episode the user may see."""
     episode = get_or_404(Episode, episode_id)
     authorize(user, episode.studio_id, VIEW)
@@ -54,20 +55,20 @@ def episode_cuts(*, episode: Episode) -> QuerySet[Cut]:
     return Cut.objects.filter(episode_id=episode.id).order_by("-number")
 
 
-def shot_get(*, user: Any, shot_id: Any) -> tuple[Shot, ShotRevision]:
+def shot_get(*, user: Actor, shot_id: Any) -> tuple[Shot, ShotRevision]:
     """Return a shot the user may see and its current revision."""
     shot = get_or_404(Shot, shot_id)
     authorize(user, shot.studio_id, VIEW)
     return shot, ShotRevision.objects.get(pk=f"{shot.id}:{shot.revision}")
 
 
-def shot_revisions(*, user: Any, shot_id: Any) -> list[ShotRevision]:
+def shot_revisions(*, user: Actor, shot_id: Any) -> list[ShotRevision]:
     """Return every revision of a shot, oldest first."""
     shot, _current = shot_get(user=user, shot_id=shot_id)
     return list(ShotRevision.objects.filter(shot_id=shot.id).order_by("revision"))
 
 
-def shot_revision_get(*, user: Any, shot_id: Any, revision: int) -> ShotRevision:
+def shot_revision_get(*, user: Actor, shot_id: Any, revision: int) -> ShotRevision:
     """Return one revision of a shot."""
     shot, _current = shot_get(user=user, shot_id=shot_id)
     found = ShotRevision.objects.filter(pk=f"{shot.id}:{revision}").first()
@@ -76,7 +77,7 @@ def shot_revision_get(*, user: Any, shot_id: Any, revision: int) -> ShotRevision
     return found
 
 
-def cut_get(*, user: Any, cut_id: Any) -> tuple[Cut, list[dict[str, Any]]]:
+def cut_get(*, user: Actor, cut_id: Any) -> tuple[Cut, list[dict[str, Any]]]:
     """Return a cut and the full content of the revisions it locked, in order."""
     cut = get_or_404(Cut, cut_id)
     authorize(user, cut.studio_id, VIEW)

@@ -8,10 +8,12 @@ Everything is validated before the append: a refused action appends nothing.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import eventlog
 from config.errors import InvalidInput
+from config.types import Actor
 from episodes import casting
 from episodes.content import content_clean, content_defaults, content_missing
 from episodes.cuts import REVISION_FIELDS, cut_hash, revision_content
@@ -35,7 +37,7 @@ MAX_EPISODE_NUMBER = 100_000
 _RETRIES = 5
 
 
-def series_create(*, actor: Any, studio_id: str, title: str) -> Series:
+def series_create(*, actor: Actor, studio_id: str, title: str) -> Series:
     """Create a series in a studio."""
     studio_id = str(studio_id)
     authorize(actor, studio_id, "episode.edit")
@@ -45,7 +47,9 @@ def series_create(*, actor: Any, studio_id: str, title: str) -> Series:
     return Series.objects.get(pk=series_id)
 
 
-def episode_create(*, actor: Any, series_id: str, number: int, title: str, targets: list[dict] = ()) -> Episode:
+def episode_create(
+    *, actor: Actor, series_id: str, number: int, title: str, targets: Sequence[dict] = ()
+) -> Episode:
     """Add an episode with a number unique in its series and its distribution targets."""
     series = get_or_404(Series, series_id)
     authorize(actor, series.studio_id, "episode.edit")
@@ -70,7 +74,7 @@ def episode_create(*, actor: Any, series_id: str, number: int, title: str, targe
 
 
 def shot_create(
-    *, actor: Any, episode_id: str, prompt: str, cast: list[dict], seed: int, width: int, height: int, steps: int,
+    *, actor: Actor, episode_id: str, prompt: str, cast: list[dict], seed: int, width: int, height: int, steps: int,
     model: str, order: int | None = None, title: str = "", description: str = "", negative_prompt: str = "",
     camera: str = "", duration: float | None = None, guidance: float | None = None,
 ) -> Shot:
@@ -93,7 +97,7 @@ def shot_create(
     return Shot.objects.get(pk=shot_id)
 
 
-def shot_revise(*, actor: Any, shot_id: str, expected_revision: int, changes: dict[str, Any]) -> ShotRevision:
+def shot_revise(*, actor: Actor, shot_id: str, expected_revision: int, changes: dict[str, Any]) -> ShotRevision:
     """Append a new revision of a shot: the current one with `changes` applied (409 when stale)."""
     shot = get_or_404(Shot, shot_id)
     studio_id = str(shot.studio_id)
@@ -123,7 +127,7 @@ def shot_revise(*, actor: Any, shot_id: str, expected_revision: int, changes: di
     return ShotRevision.objects.get(pk=f"{shot.id}:{event.revision}")
 
 
-def cut_lock(*, actor: Any, episode_id: str) -> Cut:
+def cut_lock(*, actor: Actor, episode_id: str) -> Cut:
     """Lock the episode's current shot revisions, in order, into an immutable numbered cut."""
     episode = get_or_404(Episode, episode_id)
     studio_id = str(episode.studio_id)

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from config.types import NamedActor
+
 _context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("eventlog_context", default=None)
 
 
@@ -28,12 +30,12 @@ def current() -> dict[str, Any]:
     return dict(_context.get() or {})
 
 
-def metadata_for(*, actor: Any, studio_id: str | None, causation_id: str | None = None) -> dict[str, Any]:
+def metadata_for(*, actor: NamedActor | None, studio_id: str | None, causation_id: str | None = None) -> dict[str, Any]:
     """Build the metadata stored with an event: actor, studio, correlation and request details."""
     ctx = current()
     meta: dict[str, Any] = {
-        "actor": getattr(actor, "username", None) if actor is not None else ctx.get("actor"),
-        "actor_id": str(actor.pk) if getattr(actor, "pk", None) is not None else None,
+        "actor": actor.username if actor is not None else ctx.get("actor"),
+        "actor_id": str(actor.pk) if actor is not None and actor.pk is not None else None,
         "studio": str(studio_id) if studio_id else None,
         "correlation_id": ctx.get("correlation_id") or ctx.get("request_id") or str(uuid.uuid4()),
         "causation_id": causation_id or ctx.get("causation_id"),
@@ -51,15 +53,15 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = request.headers.get("X-Request-ID") or str(uuid.uuid4())
+        request_id = (request.headers.get("X-Request-ID") or str(uuid.uuid4()))[:100]
         info = {
-            "id": request_id[:100],
+            "id": request_id,
             "ip": request.META.get("REMOTE_ADDR"),
             "method": request.method,
             "path": request.path[:300],
             "user_agent": request.headers.get("User-Agent", "")[:200],
         }
-        with bound(request_id=info["id"], request=info):
+        with bound(request_id=request_id, request=info):
             response = self.get_response(request)
-        response["X-Request-ID"] = info["id"]
+        response["X-Request-ID"] = request_id
         return response

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
+from config.types import NamedActor
 from eventlog import context, projections
 from eventlog.chain import GENESIS_HASH, event_hash, stored_json
 from eventlog.errors import ConcurrencyError, EventLogBusy
@@ -68,7 +69,7 @@ def append(
     events: Sequence[DomainEvent],
     *,
     expected_version: int | None,
-    actor: Any = None,
+    actor: NamedActor | None = None,
     studio_id: str | None = None,
     causation_id: str | None = None,
 ) -> list[RecordedEvent]:
@@ -80,7 +81,7 @@ def append(
 def append_streams(
     writes: Sequence[StreamWrite],
     *,
-    actor: Any = None,
+    actor: NamedActor | None = None,
     studio_id: str | None = None,
     causation_id: str | None = None,
 ) -> list[RecordedEvent]:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from config.errors import NotFound
+from config.types import Actor
 from episodes.models import Cut
 from generation.models import Job, Render, RenderModel, RenderProgress, RerenderPlan
 from studios.access import VIEW, authorize, get_visible, visible_studio_ids
 
 
-def model_list(*, user: Any, studio_id: str | None = None) -> QuerySet[RenderModel]:
+def model_list(*, user: Actor, studio_id: str | None = None) -> QuerySet[RenderModel]:
     """Return the model versions of the user's studios (or of one studio)."""
     if studio_id:
         authorize(user, studio_id, VIEW)
@@ -42,12 +41,12 @@ def render_model_exists(studio_id: str, model_id: str) -> bool:
     return RenderModel.objects.filter(id=model_id, studio_id=studio_id).exists()
 
 
-def model_get(*, user: Any, model_id: str) -> RenderModel:
+def model_get(*, user: Actor, model_id: str) -> RenderModel:
     """Return one model version the user may see."""
     return get_visible(RenderModel, model_id, user)
 
 
-def job_get(*, user: Any, job_id: str) -> Job:
+def job_get(*, user: Actor, job_id: str) -> Job:
     """Return one job the user may see."""
     return get_visible(Job, job_id, user)
 
@@ -59,12 +58,12 @@ def job_step_progress(*, job: Job) -> RenderProgress | None:
     return RenderProgress.objects.filter(job_id=str(job.id)).first()
 
 
-def render_get(*, user: Any, render_id: str) -> Render:
+def render_get(*, user: Actor, render_id: str) -> Render:
     """Return one render the user may see."""
     return get_visible(Render, render_id, user)
 
 
-def cut_of_episode(*, user: Any, cut_id: str, episode_id: str) -> Cut:
+def cut_of_episode(*, user: Actor, cut_id: str, episode_id: str) -> Cut:
     """Return a cut of the given episode (NotFound for a cut of another episode)."""
     cut = Cut.objects.filter(pk=cut_id, episode_id=episode_id).first()
     if cut is None:
@@ -73,6 +72,6 @@ def cut_of_episode(*, user: Any, cut_id: str, episode_id: str) -> Cut:
     return cut
 
 
-def plan_get(*, user: Any, plan_id: str) -> RerenderPlan:
+def plan_get(*, user: Actor, plan_id: str) -> RerenderPlan:
     """Return one re-render plan the user may see."""
     return get_visible(RerenderPlan, plan_id, user)

@@ -8,6 +8,7 @@ import graphviz
 from django.db.models import Q
 
 from config.errors import NotFound
+from config.types import Actor
 from lineage.impact.errors import InvalidNode
 from lineage.models import GraphEdge, GraphNode
 from studios.access import visible_studio_ids
@@ -35,7 +36,7 @@ def node_url(node: GraphNode) -> str:
     return NODE_TYPES[node.type][0].format(*node.ref.split(":"))
 
 
-def graph_neighbourhood(*, user: Any, node: str, depth: int) -> dict[str, Any]:
+def graph_neighbourhood(*, user: Actor, node: str, depth: int) -> dict[str, Any]:
     """Return the nodes and edges within `depth` steps of a node (either direction), of the caller's studios."""
     type_, _, ref = (node or "").partition(":")
     if type_ not in NODE_TYPES or not ref:

@@ -6,12 +6,13 @@ from typing import Any
 
 import eventlog
 from config.errors import InvalidInput
+from config.types import Actor
 from studios.access import visible_studio_ids
 
 MAX_PAGE = 1000
 
 
-def events_page(*, user: Any, after: int, stream: str | None, limit: int) -> dict[str, Any]:
+def events_page(*, user: Actor, after: int, stream: str | None, limit: int) -> dict[str, Any]:
     """Return a page of events after a position that the user may see, and the cursor to continue."""
     if after < 0 or not 1 <= limit <= MAX_PAGE:
         raise InvalidInput("after must be >= 0 and limit between 1 and 1000.",
@@ -33,6 +34,6 @@ def events_page(*, user: Any, after: int, stream: str | None, limit: int) -> dic
     return {"results": results, "next_after": cursor}
 
 
-def _visible(event: eventlog.RecordedEvent, visible: set[str], user: Any) -> bool:
+def _visible(event: eventlog.RecordedEvent, visible: set[str], user: Actor) -> bool:
     studio = event.metadata.get("studio")
     return studio in visible or (studio is None and user.is_superuser)

@@ -14,6 +14,7 @@ from typing import Any
 import eventlog
 from assets.models import Asset
 from config.errors import InvalidInput
+from config.types import Actor
 from episodes.events import shot_stream
 from episodes.models import Cut, Shot, ShotRevision
 from eventlog import ConcurrencyError, StreamWrite
@@ -25,7 +26,7 @@ from studios.access import authorize, get_or_404
 MAX_COMMENT = 2000
 
 
-def cut_approve(*, actor: Any, cut_id: str, comment: str = "") -> CutApproval:
+def cut_approve(*, actor: Actor, cut_id: str, comment: str = "") -> CutApproval:
     """Approve a locked cut whose shots are all at the cut's revisions and all rendered (422 otherwise)."""
     cut = get_or_404(Cut, cut_id)
     studio_id = str(cut.studio_id)
@@ -77,9 +78,8 @@ def _shots(pairs: list[tuple[str, int]]) -> list[dict[str, Any]]:
     """Return each shot revision with its exact pins and the pinned assets' names (for stale reasons)."""
     revisions = ShotRevision.objects.in_bulk([f"{shot}:{revision}" for shot, revision in pairs])
     casts = {key: revision.cast for key, revision in revisions.items()}
-    names = dict(Asset.objects.filter(pk__in={pin["asset"] for cast in casts.values() for pin in cast})
-                 .values_list("id", "name"))
-    names = {str(pk): name for pk, name in names.items()}
+    assets = Asset.objects.filter(pk__in={pin["asset"] for cast in casts.values() for pin in cast})
+    names = {str(pk): name for pk, name in assets.values_list("id", "name")}
     return [{"shot": shot, "revision": revision,
              "cast": [{"asset": pin["asset"], "name": names.get(str(pin["asset"]), str(pin["asset"])),
                        "version": pin["version"]} for pin in casts[f"{shot}:{revision}"]]}

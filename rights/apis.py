@@ -76,7 +76,7 @@ class RightsListApi(APIView):
         records = selectors.rights_list(user=request.user, studio_id=f.get("studio"), asset_id=f.get("asset"),
                                         status=f.get("status"))
         paginator = Pagination()
-        page = paginator.paginate_queryset(records, request, view=self)
+        page = paginator.paginate_queryset(records, request, view=self) or []
         return paginator.get_paginated_response([rights_body(r) for r in page])
 
     @extend_schema(request=RightsGrantSerializer, responses={201: OpenApiTypes.OBJECT})

@@ -19,7 +19,7 @@ def rights_granted(event: RecordedEvent, rows: Rows) -> None:
         id=uuid.UUID(e.rights_id), studio_id=e.studio_id, asset_id=e.asset_id, asset_version=e.asset_version,
         licensor=e.licensor, licensee=e.licensee, worldwide=e.worldwide,
         territories_include=list(e.territories_include), territories_exclude=list(e.territories_exclude),
-        media=list(e.media), languages=list(e.languages), window_start=_date(e.window_start),
+        media=list(e.media), languages=list(e.languages), window_start=date.fromisoformat(e.window_start),
         window_end=_date(e.window_end), exclusive=e.exclusive, restrictions=list(e.restrictions),
         contract_ref=e.contract_ref, note=e.note, status=RightsStatus.ACTIVE, status_reason="",
         version=event.stream_version, created_at=event.recorded_at,

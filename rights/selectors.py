@@ -28,6 +28,7 @@ from django.utils.dateparse import parse_date
 import eventlog
 from assets.models import Asset, ComponentEdge
 from config.errors import InvalidInput, NotFound
+from config.types import Actor
 from episodes.models import CastPin, Episode
 from rights.events import stream
 from rights.models import RightsRecord, RightsStatus
@@ -67,7 +68,7 @@ class Pin:
 
 # --- records ---------------------------------------------------------------------------------
 
-def rights_list(*, user: Any, studio_id: Any = None, asset_id: Any = None, status: str | None = None
+def rights_list(*, user: Actor, studio_id: Any = None, asset_id: Any = None, status: str | None = None
                 ) -> QuerySet[RightsRecord]:
     """Return the rights records the user may see, optionally of one studio, asset or status."""
     records = RightsRecord.objects.all()
@@ -87,7 +88,7 @@ def rights_list(*, user: Any, studio_id: Any = None, asset_id: Any = None, statu
     return records.order_by("created_at", "id")
 
 
-def rights_get(*, user: Any, rights_id: Any) -> RightsRecord:
+def rights_get(*, user: Actor, rights_id: Any) -> RightsRecord:
     """Return one rights record of the user's studios."""
     return get_visible(RightsRecord, rights_id, user)
 
@@ -105,7 +106,7 @@ def rights_history(*, record: RightsRecord) -> list[dict[str, Any]]:
 # --- availability ----------------------------------------------------------------------------
 
 def episode_availability(
-    *, user: Any, episode_id: Any, territory: str | None = None, media: str | None = None,
+    *, user: Actor, episode_id: Any, territory: str | None = None, media: str | None = None,
     on: date | None = None, language: str | None = None,
 ) -> dict[str, Any]:
     """Say whether an episode may ship for one use, or for each of its targets when none is given."""
@@ -229,8 +230,9 @@ def _conflicts(pins: list[Pin], records: dict[str, list[RightsRecord]], uses: li
             key = (pin.asset, pin.version, use)
             if key not in verdicts:
                 verdicts[key] = _verdict(records[pin.asset], pin.version, use)
-            if verdicts[key] is not None:
-                conflicts.append(_conflict(pin, use, verdicts[key]))
+            verdict = verdicts[key]
+            if verdict is not None:
+                conflicts.append(_conflict(pin, use, verdict))
     return conflicts
 
 
@@ -238,7 +240,7 @@ def _verdict(records: list[RightsRecord], version: int, use: Use) -> dict[str, A
     """Return None when an active record covers the use, else the closest record's refusal."""
     applicable = [r for r in records if r.asset_version is None or r.asset_version == version]
     if not applicable:
-        licensed = sorted({r.asset_version for r in records})
+        licensed = sorted({r.asset_version for r in records if r.asset_version is not None})  # none is None here
         return {"reason": "version_not_licensed", "rights": None,
                 "detail": f"Rights cover version(s) {', '.join(map(str, licensed))} only, not {version}."}
     best: tuple[int, int] | None = None

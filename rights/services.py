@@ -9,6 +9,7 @@ from typing import Any
 import eventlog
 from assets.models import Asset, AssetVersion
 from config.errors import InvalidInput, NotFound
+from config.types import Actor
 from rights.errors import ExclusivityConflict, NothingToAmend, RightsStatusError, RightsTerminatedError
 from rights.events import (
     RightsAmended,
@@ -27,7 +28,7 @@ MANAGE = "rights.manage"
 
 def rights_grant(
     *,
-    actor: Any,
+    actor: Actor,
     asset_id: Any,
     asset_version: int | None = None,
     licensor: str,
@@ -60,7 +61,7 @@ def rights_grant(
 
 
 def rights_amend(
-    *, actor: Any, rights_id: Any, expected_version: int, changes: dict[str, Any], reason: str = ""
+    *, actor: Actor, rights_id: Any, expected_version: int, changes: dict[str, Any], reason: str = ""
 ) -> RightsRecord:
     """Change some terms of a licence, refusing a stale `expected_version`."""
     record = _record_for(actor, rights_id)
@@ -79,19 +80,19 @@ def rights_amend(
     return RightsRecord.objects.get(pk=record.id)
 
 
-def rights_suspend(*, actor: Any, rights_id: Any, reason: str = "", expected_version: int | None = None
+def rights_suspend(*, actor: Actor, rights_id: Any, reason: str = "", expected_version: int | None = None
                    ) -> RightsRecord:
     """Suspend an active licence: it covers nothing until reinstated."""
     return _change_status(actor, rights_id, RightsSuspended, RightsStatus.ACTIVE, reason, expected_version)
 
 
-def rights_reinstate(*, actor: Any, rights_id: Any, reason: str = "", expected_version: int | None = None
+def rights_reinstate(*, actor: Actor, rights_id: Any, reason: str = "", expected_version: int | None = None
                      ) -> RightsRecord:
     """Reinstate a suspended licence."""
     return _change_status(actor, rights_id, RightsReinstated, RightsStatus.SUSPENDED, reason, expected_version)
 
 
-def rights_terminate(*, actor: Any, rights_id: Any, reason: str = "", expected_version: int | None = None
+def rights_terminate(*, actor: Actor, rights_id: Any, reason: str = "", expected_version: int | None = None
                      ) -> RightsRecord:
     """End a licence for good."""
     record = _record_for(actor, rights_id)
@@ -109,7 +110,7 @@ def _merged(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _change_status(actor: Any, rights_id: Any, event_class: type, required: str, reason: str,
+def _change_status(actor: Actor, rights_id: Any, event_class: type, required: str, reason: str,
                    expected_version: int | None) -> RightsRecord:
     record = _record_for(actor, rights_id)
     _check_not_terminated(record)
@@ -120,7 +121,7 @@ def _change_status(actor: Any, rights_id: Any, event_class: type, required: str,
     return RightsRecord.objects.get(pk=record.id)
 
 
-def _append(actor: Any, record: RightsRecord, event: Any, expected_version: int | None) -> None:
+def _append(actor: Actor, record: RightsRecord, event: Any, expected_version: int | None) -> None:
     eventlog.append(stream(str(record.id)), [event], expected_version=expected_version, actor=actor,
                     studio_id=str(record.studio_id))
 
@@ -132,7 +133,7 @@ def _asset(asset_id: Any) -> Asset:
     return asset
 
 
-def _record_for(actor: Any, rights_id: Any) -> RightsRecord:
+def _record_for(actor: Actor, rights_id: Any) -> RightsRecord:
     """Return the record if the actor may manage rights in its studio (NotFound for other studios)."""
     record = RightsRecord.objects.filter(pk=_uuid(rights_id)).first()
     if record is None:

@@ -11,7 +11,7 @@ same rules serve validation before an append and the availability reads.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -42,15 +42,26 @@ AMENDABLE = ("licensor", "licensee", "territories", "media", "languages", "windo
 
 
 class HasTerms(Protocol):
-    worldwide: bool
-    territories_include: Any
-    territories_exclude: Any
-    media: Any
-    languages: Any
-    window_start: date
-    window_end: date | None
-    exclusive: bool
-    licensee: str
+    """The term attributes the rules read, read-only so that a frozen `Terms` and a `RightsRecord` both fit."""
+
+    @property
+    def worldwide(self) -> bool: ...
+    @property
+    def territories_include(self) -> Sequence[str]: ...
+    @property
+    def territories_exclude(self) -> Sequence[str]: ...
+    @property
+    def media(self) -> Sequence[str]: ...
+    @property
+    def languages(self) -> Sequence[str]: ...
+    @property
+    def window_start(self) -> date: ...
+    @property
+    def window_end(self) -> date | None: ...
+    @property
+    def exclusive(self) -> bool: ...
+    @property
+    def licensee(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from config.errors import Forbidden, NotFound
+from config.types import Actor
 from studios.models import Membership, Role
 
 VIEW = "view"
@@ -44,23 +45,23 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def role_of(user: Any, studio_id: Any) -> str | None:
+def role_of(user: Actor | None, studio_id: Any) -> str | None:
     """Return the user's role in a studio, or None when not a member."""
-    if user is None or not getattr(user, "is_authenticated", False) or user.is_superuser:
+    if user is None or not user.is_authenticated or user.is_superuser:
         return effective_role(user, None)
     member = Membership.objects.filter(studio_id=studio_id, user_id=user.pk).values_list("role", flat=True).first()
     return effective_role(user, member)
 
 
-def effective_role(user: Any, membership_role: str | None) -> str | None:
+def effective_role(user: Actor | None, membership_role: str | None) -> str | None:
     """Return the user's role given the role of their membership row (None if none), for callers that
     read that row in a query of their own: superusers act as admins, anonymous users have no role."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return None
     return Role.ADMIN if user.is_superuser else membership_role
 
 
-def authorize(user: Any, studio_id: Any, permission: str) -> str:
+def authorize(user: Actor, studio_id: Any, permission: str) -> str:
     """Return the user's role if it holds the permission; NotFound for non-members, else Forbidden."""
     return permit(role_of(user, studio_id), permission)
 
@@ -86,18 +87,18 @@ def get_or_404(model: type[models.Model], pk: Any) -> Any:
     return obj
 
 
-def get_visible(model: type[models.Model], pk: Any, user: Any, permission: str = VIEW) -> Any:
+def get_visible(model: type[models.Model], pk: Any, user: Actor, permission: str = VIEW) -> Any:
     """Return a studio-owned row by primary key if the user holds the permission there; NotFound otherwise."""
     obj = get_or_404(model, pk)
     authorize(user, obj.studio_id, permission)
     return obj
 
 
-def visible_studio_ids(user: Any) -> set[str]:
+def visible_studio_ids(user: Actor | None) -> set[str]:
     """Return the ids (as strings) of the studios the user belongs to."""
     from studios.models import Studio
 
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return set()
     if user.is_superuser:
         return {str(pk) for pk in Studio.objects.values_list("id", flat=True)}

@@ -16,6 +16,7 @@ from typing import Any
 
 import eventlog
 from config.errors import Forbidden, InvalidInput
+from config.types import Actor
 from studios.access import PERMISSIONS, authorize, visible_studio_ids
 from studios.models import Membership
 
@@ -45,7 +46,7 @@ class AuditFilter:
 
 
 def audit_page(
-    *, user: Any, studio_id: Any = None, actor: str | None = None, since: datetime | None = None,
+    *, user: Actor, studio_id: Any = None, actor: str | None = None, since: datetime | None = None,
     after: int = 0, limit: int = 100,
 ) -> dict[str, Any]:
     """Return audit entries after a position, newest last, and the cursor to continue from."""
@@ -80,23 +81,25 @@ def audit_entry(event: eventlog.RecordedEvent) -> dict[str, Any]:
     }
 
 
-def _audited_studios(user: Any, studio_id: Any) -> frozenset[str]:
+def _audited_studios(user: Actor, studio_id: Any) -> frozenset[str]:
     """Return the studios to show: the one asked for (checked), else every studio the user audits."""
     if studio_id is not None:
         authorize(user, studio_id, AUDIT)
         return frozenset({str(studio_id)})
     if user.is_superuser:
         studios = frozenset(visible_studio_ids(user))
-    else:
+    elif user.is_authenticated:
         memberships = Membership.objects.filter(user_id=user.pk, role__in=PERMISSIONS[AUDIT])
         studios = frozenset(str(s) for s in memberships.values_list("studio_id", flat=True))
+    else:
+        studios = frozenset()
     if not studios and not user.is_superuser:
         raise Forbidden(f"You may not view the audit trail of any studio ({AUDIT}).",
                         extra={"permission": AUDIT})
     return studios
 
 
-def _unscoped(user: Any, studio_id: Any) -> bool:
+def _unscoped(user: Actor, studio_id: Any) -> bool:
     # Events outside any studio (operator actions) are shown to superusers only, and only unfiltered.
     return bool(user.is_superuser and studio_id is None)
 

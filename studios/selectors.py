@@ -6,22 +6,23 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from config.types import Actor
 from studios.access import VIEW, authorize, visible_studio_ids
 from studios.models import Membership, Studio
 
 
-def studio_list(*, user: Any) -> QuerySet[Studio]:
+def studio_list(*, user: Actor) -> QuerySet[Studio]:
     """Return the studios the user belongs to."""
     return Studio.objects.filter(id__in=visible_studio_ids(user)).order_by("name", "id")
 
 
-def studio_get(*, user: Any, studio_id: Any) -> Studio:
+def studio_get(*, user: Actor, studio_id: Any) -> Studio:
     """Return a studio the user belongs to (NotFound otherwise)."""
     authorize(user, studio_id, VIEW)
     return Studio.objects.get(pk=studio_id)
 
 
-def member_list(*, user: Any, studio_id: Any) -> QuerySet[Membership]:
+def member_list(*, user: Actor, studio_id: Any) -> QuerySet[Membership]:
     """Return a studio's members."""
     authorize(user, studio_id, VIEW)
     return Membership.objects.filter(studio_id=studio_id).select_related("user").order_by("joined_at", "id")

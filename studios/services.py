@@ -11,15 +11,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 import eventlog
-from config.errors import InvalidInput
+from config.errors import Forbidden, InvalidInput
+from config.types import Actor
 from studios.access import authorize
 from studios.errors import MemberExists
 from studios.events import MemberAdded, MemberRoleChanged, StudioCreated, stream
 from studios.models import Membership, Role, Studio
 
 
-def studio_create(*, actor: Any, name: str) -> Studio:
+def studio_create(*, actor: Actor, name: str) -> Studio:
     """Create a studio with the actor as its admin."""
+    if not actor.is_authenticated:  # the API lets no anonymous caller this far; a studio needs a real admin
+        raise Forbidden("Sign in to create a studio.")
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise InvalidInput("A studio needs a name of 1 to 200 characters.", fields={"name": ["1 to 200 characters."]})
@@ -33,7 +36,7 @@ def studio_create(*, actor: Any, name: str) -> Studio:
 
 
 def member_add(
-    *, actor: Any, studio_id: str, username: str, role: str, password: str | None = None, email: str = ""
+    *, actor: Actor, studio_id: str, username: str, role: str, password: str | None = None, email: str = ""
 ) -> Membership:
     """Add a user (created if new) to a studio with a role."""
     authorize(actor, studio_id, "members.manage")
@@ -47,7 +50,7 @@ def member_add(
     return Membership.objects.get(studio_id=studio_id, user_id=user.pk)
 
 
-def member_role_change(*, actor: Any, studio_id: str, user_id: int, role: str) -> Membership:
+def member_role_change(*, actor: Actor, studio_id: str, user_id: int, role: str) -> Membership:
     """Change a member's role."""
     authorize(actor, studio_id, "members.manage")
     _check_role(role)

@@ -14,5 +14,5 @@ _WITHDRAWN = {"sh"}
 LANGUAGES: dict[str, str] = dict(sorted(
     [(language.alpha_2, language.name) for language in pycountry.languages
      if getattr(language, "alpha_2", None) and language.alpha_2 not in _WITHDRAWN]
-    + [("bh", pycountry.language_families.get(alpha_3="bih").name)]
+    + [("bh", pycountry.language_families.lookup("bih").name)]
 ))

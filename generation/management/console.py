@@ -12,6 +12,7 @@ from django.core.management.base import CommandError, CommandParser
 from dramatiq.brokers.stub import StubBroker
 from tqdm import tqdm
 
+from config.types import Actor
 from generation.errors import PermanentRenderError
 from generation.models import TERMINAL_JOB_STATUSES, Job, JobItem
 
@@ -22,7 +23,7 @@ def add_actor_argument(parser: CommandParser) -> None:
                         help="username to act as (default: $CONTINUITY_USER, else the first superuser)")
 
 
-def actor_from(options: dict[str, Any]) -> Any:
+def actor_from(options: dict[str, Any]) -> Actor:
     """Return the user the command acts as."""
     User = get_user_model()
     if options.get("user"):

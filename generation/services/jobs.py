@@ -12,6 +12,7 @@ from django.db.models import F
 
 import eventlog
 from config.errors import NotFound
+from config.types import Actor
 from episodes.models import Cut, Episode, ShotRevision
 from eventlog import ConcurrencyError
 from generation.backends import BackendError
@@ -30,7 +31,7 @@ RENDER_QUEUE = "renders"
 RENDER_ACTOR = "render_job_item"
 
 
-def episode_render(*, actor: Any, episode_id: str) -> Job:
+def episode_render(*, actor: Actor, episode_id: str) -> Job:
     """Queue a render of the episode's current shot revisions (refused with 422 on an unapproved pin)."""
     episode = _episode(episode_id)
     authorize(actor, episode.studio_id, "render")
@@ -56,7 +57,7 @@ def refuse_unlicensed(episode_id: str, shot_ids: list[str] | None = None, *, epi
         )
 
 
-def episode_reproduce(*, actor: Any, episode_id: str | None = None, cut_id: str | None = None) -> Job:
+def episode_reproduce(*, actor: Actor, episode_id: str | None = None, cut_id: str | None = None) -> Job:
     """Queue a reproduction of the latest render of each shot revision of an episode (or of a cut)."""
     if cut_id:
         cut = Cut.objects.filter(pk=cut_id).first() if _is_uuid(cut_id) else None
@@ -78,7 +79,7 @@ def episode_reproduce(*, actor: Any, episode_id: str | None = None, cut_id: str 
                      episode_id=str(episode_id), cut_id=str(cut_id or ""), skipped=missing)
 
 
-def job_cancel(*, actor: Any, job_id: str) -> Job:
+def job_cancel(*, actor: Actor, job_id: str) -> Job:
     """Cancel a queued or running job; workers stop between shots and between diffusion steps."""
     job = _job(job_id)
     authorize(actor, job.studio_id, "render")
@@ -98,7 +99,7 @@ def job_cancel(*, actor: Any, job_id: str) -> Job:
 
 
 def job_queue(
-    *, actor: Any, studio_id: str, kind: str, items: list[dict[str, Any]], episode_id: str = "", cut_id: str = "",
+    *, actor: Actor, studio_id: str, kind: str, items: list[dict[str, Any]], episode_id: str = "", cut_id: str = "",
     plan_id: str = "", skipped: Sequence[dict[str, Any]] = (),
 ) -> Job:
     """Record a job with its manifests and send one message per manifest once the append commits."""
@@ -168,7 +169,8 @@ def render_items(revisions: Sequence[ShotRevision], *, studio_id: str) -> list[d
 
 def reproduce_items(pairs: Sequence[tuple[str, int]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Return reproduce items (latest render of each shot revision) and the revisions with no render."""
-    items, missing = [], []
+    items: list[dict[str, Any]] = []
+    missing: list[dict[str, Any]] = []
     for shot_id, revision in pairs:
         render = Render.objects.filter(shot_id=shot_id, shot_revision=revision).order_by("-created_at", "id").first()
         if render is None:

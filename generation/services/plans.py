@@ -17,6 +17,7 @@ from django.db import transaction
 import eventlog
 from assets.models import AssetVersion, VersionStatus
 from config.errors import NotFound
+from config.types import Actor
 from episodes.errors import StaleRevision
 from episodes.models import Shot, ShotRevision
 from episodes.services import shot_revise
@@ -29,7 +30,7 @@ from rights.selectors import pin_conflicts
 from studios.access import authorize
 
 
-def plan_create(*, actor: Any, asset_id: str, to_version: int | None = None,
+def plan_create(*, actor: Actor, asset_id: str, to_version: int | None = None,
                 episodes: Sequence[str] | None = None) -> RerenderPlan:
     """Compute a plan from impact analysis: direct pins move from → to; others are listed as blockers."""
     asset = asset_row(asset_id)
@@ -86,7 +87,7 @@ def _rights_blocker(shot: dict[str, Any], asset_id: str, target: int) -> str:
     return f"rights: v{target} not licensed for {first['territory']}/{first['media']} ({first['reason']})"
 
 
-def plan_approve(*, actor: Any, plan_id: str) -> RerenderPlan:
+def plan_approve(*, actor: Actor, plan_id: str) -> RerenderPlan:
     """Approve a proposed plan (supervisors and admins)."""
     plan = _plan(plan_id)
     authorize(actor, plan.studio_id, "plan.approve")
@@ -98,7 +99,7 @@ def plan_approve(*, actor: Any, plan_id: str) -> RerenderPlan:
     return plan
 
 
-def plan_execute(*, actor: Any, plan_id: str) -> RerenderPlan:
+def plan_execute(*, actor: Actor, plan_id: str) -> RerenderPlan:
     """Revise the plan's shots (skipping any revised since) and queue renders of only those revisions."""
     plan = _plan(plan_id)
     authorize(actor, plan.studio_id, "plan.execute")
@@ -122,7 +123,7 @@ def plan_execute(*, actor: Any, plan_id: str) -> RerenderPlan:
     return plan
 
 
-def _revise(actor: Any, plan: RerenderPlan) -> tuple[list[dict], list[dict], list[ShotRevision]]:
+def _revise(actor: Actor, plan: RerenderPlan) -> tuple[list[dict], list[dict], list[ShotRevision]]:
     revised, skipped, revisions = [], [], []
     current = dict(Shot.objects.filter(id__in=[s["shot"] for s in plan.shots]).values_list("id", "revision"))
     for entry in plan.shots:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 
 import eventlog
 from config.errors import InvalidInput, NotFound
+from config.types import Actor
 from eventlog.canonical import canonical_hash
 from generation.backends import ModelFolderError, load_backend
 from generation.backends.fingerprint import model_fingerprint
@@ -20,13 +20,13 @@ from studios.access import authorize
 from studios.models import Studio
 
 
-def model_register(*, actor: Any, studio_id: str, name: str, backend: str, path: str | None = None) -> RenderModel:
+def model_register(*, actor: Actor, studio_id: str, name: str, backend: str, path: str | None = None) -> RenderModel:
     """Register a model version (same name + same fingerprint returns the existing version)."""
     return model_register_or_get(actor=actor, studio_id=studio_id, name=name, backend=backend, path=path)[0]
 
 
 def model_register_or_get(
-    *, actor: Any, studio_id: str, name: str, backend: str, path: str | None = None
+    *, actor: Actor, studio_id: str, name: str, backend: str, path: str | None = None
 ) -> tuple[RenderModel, bool]:
     """Register a model version; return it and whether it is new (False: same fingerprint was registered)."""
     _studio_exists(studio_id)

@@ -25,6 +25,7 @@ from django.utils import timezone
 import eventlog
 from assets.services import MadeBlob, blob_discard, blob_store_made
 from config.errors import DomainError
+from config.types import NamedActor
 from eventlog import ConcurrencyError, StreamWrite
 from eventlog.canonical import sha256_hex
 from generation.backends import RenderCancelled
@@ -64,14 +65,13 @@ class _State:
     """The job stream's version and the job and item read models as of that version."""
 
     version: int
-    job: Job | None
-    item: JobItem | None
+    job: Job
+    item: JobItem
     rendered: bool = False  # whether the item's manifest has a render already
     requester: _Requester | None = None
 
     def finished(self) -> bool:
-        job, item = self.job, self.item
-        return job is None or item is None or job.status in TERMINAL_JOB_STATUSES or item.status != JobStatus.QUEUED
+        return self.job.status in TERMINAL_JOB_STATUSES or self.item.status != JobStatus.QUEUED
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def job_item_fail(*, job_id: str, index: int, error: str, permanent: bool) -> bo
 def _start(job_id: str, index: int) -> _State | None:
     """Return the item's state; None when nothing is left to do (the item or its job has finished)."""
     state = _state(job_id, index)
-    return None if state.finished() else state
+    return None if state is None or state.finished() else state
 
 
 def _record_started(state: _State) -> None:
@@ -187,7 +187,7 @@ def _reuse_or_record(blob: MadeBlob | None) -> Callable[[_State, int], list[Stre
                                    reused=existing is not None)
         finish = _finish(job, item, JobStatus.SUCCEEDED)
         writes = [StreamWrite(job_stream(str(job.id)), [done, *finish], state.version)]
-        if existing is None:
+        if existing is None and blob is not None:  # a fresh render: blob is None only when a render exists
             render = RenderSucceeded(render_id=render_id, job_id=str(job.id), index=item.index,
                                      studio_id=str(job.studio_id), shot_id=item.shot_id,
                                      shot_revision=item.shot_revision, manifest_hash=item.manifest_hash,
@@ -232,7 +232,7 @@ def _reproduce(state: _State) -> None:
 
 
 def _record(job_id: str, index: int, build: Callable[[_State, int], list[StreamWrite]],
-            known: _State | None = None, actor: Any = None) -> bool:
+            known: _State | None = None, actor: NamedActor | None = None) -> bool:
     """Append what `build` returns, retrying on conflicts against fresh state; False if the item finished.
 
     `build` writes nothing to the database (at most blob files): everything it decides is recorded
@@ -243,7 +243,7 @@ def _record(job_id: str, index: int, build: Callable[[_State, int], list[StreamW
     """
     for conflicts in range(MAX_ATTEMPTS):
         state = known if conflicts == 0 and known is not None else _state(job_id, index)
-        if state.finished():
+        if state is None or state.finished():
             return False
         try:
             eventlog.append_streams(_with_start(state, build(state, conflicts)), actor=actor,
@@ -254,9 +254,9 @@ def _record(job_id: str, index: int, build: Callable[[_State, int], list[StreamW
     raise ConcurrencyError(job_stream(job_id), -1, -1)
 
 
-def _state(job_id: str, index: int) -> _State:
+def _state(job_id: str, index: int) -> _State | None:
     """Read the job stream's version, then the item with its job, whether its manifest has a render
-    already and the name of the job's requester."""
+    already and the name of the job's requester; None when there is no such item."""
     # The version is read first: rows read after it are at least as new, so a stale decision cannot commit.
     version = eventlog.stream_version(job_stream(job_id))
     users = get_user_model()
@@ -266,9 +266,11 @@ def _state(job_id: str, index: int) -> _State:
                       requester_name=Subquery(username))
             .filter(pk=f"{job_id}:{index}").first())
     if item is None:
-        return _State(version, None, None)
+        return None
     job = item.job
-    requester = _Requester(job.requested_by_id, item.requester_name) if item.requester_name is not None else None
+    requester = None  # the requester's account may have been deleted since
+    if job.requested_by_id is not None and item.requester_name is not None:
+        requester = _Requester(job.requested_by_id, item.requester_name)
     return _State(version, job, item, item.rendered, requester)
 
 

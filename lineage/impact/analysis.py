@@ -17,6 +17,7 @@ from django.db.models import OuterRef, Q, Subquery
 
 from assets.models import Asset
 from config.errors import InvalidInput, NotFound
+from config.types import Actor
 from episodes.models import CastPin, Episode
 from lineage.impact.depgraph import DependencyGraph, VersionKey, dependency_graph
 from lineage.impact.errors import NoTargetVersion
@@ -28,14 +29,14 @@ PINNED = "pinned"
 Reached = dict[VersionKey, tuple[VersionKey | None, str]]
 
 
-def impact_analyze(*, user: Any, asset_id: Any, version: int | None = None) -> dict[str, Any]:
+def impact_analyze(*, user: Actor, asset_id: Any, version: int | None = None) -> dict[str, Any]:
     """Return the shots and episodes affected by moving an asset to `version` (default: its approved one)."""
     asset = asset_row(asset_id, member=user)
     permit(effective_role(user, asset["role"]), VIEW)
     return impact_compute(asset=asset, version=version)
 
 
-def asset_row(asset_id: Any, *, member: Any = None) -> dict[str, Any]:
+def asset_row(asset_id: Any, *, member: Actor | None = None) -> dict[str, Any]:
     """Return the asset's id, studio, name, kind and version numbers, its studio's dependency stamp and
     `member`'s role in that studio (NotFound if there is no such asset)."""
     try:
@@ -43,7 +44,8 @@ def asset_row(asset_id: Any, *, member: Any = None) -> dict[str, Any]:
     except ValueError:
         raise NotFound("Not found.") from None
     stamp = DependencyStamp.objects.filter(studio_id=OuterRef("studio_id")).values("hash")
-    role = Membership.objects.filter(studio_id=OuterRef("studio_id"), user_id=getattr(member, "pk", None))
+    role = Membership.objects.filter(studio_id=OuterRef("studio_id"))
+    role = role.filter(user_id=member.pk) if member is not None and member.is_authenticated else role.none()
     asset = (Asset.objects.filter(pk=pk)
              .annotate(stamp=Subquery(stamp), role=Subquery(role.values("role")))
              .values("id", "studio_id", "name", "kind", "approved_version", "latest_version", "stamp", "role")
@@ -170,7 +172,7 @@ def _episodes_about(ids: set[str]) -> dict[str, tuple[str, int, str]]:
     if missing:
         if len(_EPISODES) + len(missing) > _EPISODES_KEPT:
             _EPISODES.clear()  # `about` already holds what this call needs: another thread may clear too
-        for pk, series, number, title in Episode.objects.filter(pk__in=missing).values_list(
+        for episode, series, number, title in Episode.objects.filter(pk__in=missing).values_list(
                 "id", "series_id", "number", "title"):
-            about[str(pk)] = _EPISODES[str(pk)] = (str(series), number, title)
+            about[str(episode)] = _EPISODES[str(episode)] = (str(series), number, title)
     return {pk: about.get(pk, ("", 0, "")) for pk in ids}  # a pin names its episode: never missing

@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 from config.errors import NotFound
+from config.types import Actor
 from episodes.models import Cut, Shot, ShotRevision
 from lineage.impact.analysis import PINNED
 from lineage.impact.depgraph import VersionKey, dependency_graph
@@ -20,7 +21,7 @@ from studios.access import VIEW, authorize
 DEPENDENCY_NODES = ("shot", "shot_revision", "cut")
 
 
-def dependencies_list(*, user: Any, node: str) -> dict[str, Any]:
+def dependencies_list(*, user: Actor, node: str) -> dict[str, Any]:
     """Return the asset versions (with the path that brings each in) and models a shot or cut depends on."""
     studio_id, revisions = _revisions(node)
     authorize(user, studio_id, VIEW)

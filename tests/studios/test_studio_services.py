@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 import eventlog
 from config.errors import Forbidden, InvalidInput, NotFound
@@ -37,6 +38,14 @@ def test_a_studio_without_a_usable_name_is_refused(admin_user, no_new_events, na
         studio_create(actor=admin_user, name=name)
     # then
     assert refused.value.extra == {"fields": {"name": ["1 to 200 characters."]}}
+
+
+def test_an_anonymous_user_may_not_create_a_studio(no_new_events):
+    # when
+    with no_new_events(), pytest.raises(Forbidden) as refused:
+        studio_create(actor=AnonymousUser(), name="Nobody's")
+    # then
+    assert (refused.value.message, Studio.objects.count()) == ("Sign in to create a studio.", 0)
 
 
 def test_adding_a_member_creates_the_user_and_records_the_role(studio, admin_user, rebuilt_equals_live):

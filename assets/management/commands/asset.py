@@ -16,6 +16,7 @@ from assets import selectors
 from assets.importer import Importer, description_load
 from assets.models import Asset
 from config.errors import DomainError
+from config.types import Actor
 from studios.access import visible_studio_ids
 from studios.models import Studio
 
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(f"{exc.message} {exc.extra or ''}".strip()) from None
 
-    def _actor(self, username: str | None) -> Any:
+    def _actor(self, username: str | None) -> Actor:
         User = get_user_model()
         users = User.objects.filter(username=username) if username else User.objects.filter(is_superuser=True)
         actor = users.order_by("pk").first()
@@ -53,7 +54,7 @@ class Command(BaseCommand):
             raise CommandError(f"No user {username!r}." if username else "No superuser exists: pass --user.")
         return actor
 
-    def _studio(self, actor: Any, value: str) -> str:
+    def _studio(self, actor: Actor, value: str) -> str:
         visible = visible_studio_ids(actor)
         try:
             key = str(uuid.UUID(value))
@@ -65,7 +66,7 @@ class Command(BaseCommand):
             raise CommandError(f"Studio {value!r} {'is unknown' if not matches else 'is ambiguous: use its id'}.")
         return matches[0]
 
-    def _import(self, actor: Any, options: dict[str, Any]) -> None:
+    def _import(self, actor: Actor, options: dict[str, Any]) -> None:
         studio_id = self._studio(actor, options["studio"])
         entries, base = description_load(Path(options["source"]))
         started = time.perf_counter()
@@ -78,7 +79,7 @@ class Command(BaseCommand):
         self.stdout.write(f"created {len(report.created)}, versioned {len(report.versioned)}, "
                           f"unchanged {len(report.unchanged)} in {elapsed:.2f}s")
 
-    def _show(self, actor: Any, options: dict[str, Any]) -> None:
+    def _show(self, actor: Actor, options: dict[str, Any]) -> None:
         asset = self._find_asset(actor, options["asset"], options.get("studio"))
         self.stdout.write(f"{asset.name} ({asset.kind}) {asset.id}  studio {asset.studio_id}")
         self.stdout.write(f"latest v{asset.latest_version}, approved "
@@ -92,7 +93,7 @@ class Command(BaseCommand):
                 comment = f": {step['comment']}" if step["comment"] else ""
                 self.stdout.write(f"        → {step['status']} by {step['by']} at {step['at']}{comment}")
 
-    def _find_asset(self, actor: Any, value: str, studio: str | None) -> Asset:
+    def _find_asset(self, actor: Actor, value: str, studio: str | None) -> Asset:
         try:
             return selectors.asset_get(user=actor, asset_id=str(uuid.UUID(value)))
         except ValueError:
