@@ -4,36 +4,18 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from assets.models import Asset, Blob
 from assets.services import asset_create, blob_store
 from studios.services import studio_create
+from tests.threads import in_thread
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WAIT = 10  # seconds: far longer than any write here takes, short enough to fail rather than hang
-
-
-def _in_thread(work: Callable[[], Any]) -> tuple[threading.Thread, list[Any]]:
-    """Start `work` in a thread with its own database connection; its result (or exception) lands in the list."""
-    outcome: list[Any] = []
-
-    def run() -> None:
-        try:
-            outcome.append(work())
-        except Exception as error:  # noqa: BLE001  (reported by the test)
-            outcome.append(error)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, outcome
 
 
 def _open_transactions() -> int:
@@ -56,12 +38,12 @@ def test_an_upload_held_in_its_fsync_lets_another_studios_writes_commit(studio, 
         real_fsync(handle)
 
     monkeypatch.setattr(os, "fsync", held_fsync)
-    upload, uploaded = _in_thread(lambda: blob_store(actor=admin_user, studio_id=str(studio.id), data=image_bytes(1)))
+    upload, uploaded = in_thread(lambda: blob_store(actor=admin_user, studio_id=str(studio.id), data=image_bytes(1)))
     assert in_fsync.wait(WAIT)
     try:
         open_transactions = _open_transactions() if connection.vendor == "postgresql" else 0
         # when another studio is created and given an asset meanwhile
-        write, written = _in_thread(lambda: asset_create(
+        write, written = in_thread(lambda: asset_create(
             actor=otto, studio_id=str(studio_create(actor=otto, name="Other Films").id), kind="prop", name="Oar",
             attributes={"description": "an oar"}))
         write.join(WAIT)

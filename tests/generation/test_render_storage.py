@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from django.db import connections
 
 import eventlog
 from generation import services
 from generation.models import Job, Render
+from tests.threads import in_thread
 
 WAIT = 10  # seconds: far longer than any step here takes, short enough to fail rather than hang
 
@@ -61,11 +59,11 @@ def test_a_render_held_in_its_fsync_lets_another_studios_write_commit(admin_user
         real_fsync(handle)
 
     monkeypatch.setattr(os, "fsync", held_fsync)
-    worker, _ = _thread(lambda: services.job_item_run(job_id=str(job.id), index=0))
+    worker, _ = in_thread(lambda: services.job_item_run(job_id=str(job.id), index=0))
     assert in_fsync.wait(WAIT)
     try:
         # when another studio is created meanwhile
-        write, written = _thread(lambda: studio_create(actor=otto, name="Other Films"))
+        write, written = in_thread(lambda: studio_create(actor=otto, name="Other Films"))
         write.join(WAIT)
         committed_while_held = not write.is_alive()
     finally:
@@ -77,18 +75,3 @@ def test_a_render_held_in_its_fsync_lets_another_studios_write_commit(admin_user
     assert (Job.objects.get(pk=job.id).status, Render.objects.count()) == ("succeeded", 1)
 
 
-def _thread(work: Callable[[], Any]) -> tuple[threading.Thread, list[Any]]:
-    """Start `work` in a thread with its own database connection; its result (or exception) lands in the list."""
-    outcome: list[Any] = []
-
-    def run() -> None:
-        try:
-            outcome.append(work())
-        except Exception as error:  # noqa: BLE001  (reported by the test)
-            outcome.append(error)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, outcome
