@@ -1,4 +1,4 @@
-"""Health check: answers 200 once the database and the broker both answer."""
+"""Health check: answers 200 once the database and the broker both answer, and lists the optional parts."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from config.graphviz_program import graphviz_status
 
 
 def database_status() -> str:
@@ -35,7 +37,7 @@ def broker_status() -> str:
 
 
 class HealthApi(APIView):
-    """Report whether the database and the broker answer."""
+    """Report whether the database and the broker answer, and which optional parts are installed."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -48,6 +50,8 @@ class HealthApi(APIView):
                 body[part] = probe()
             except Exception as exc:  # a health check reports any failure instead of raising it
                 body[part], healthy = f"error: {exc.__class__.__name__}", False
+        # A missing optional part makes only its own feature answer 503, so the service stays healthy.
+        body["optional"] = {"graph_svg": graphviz_status()}
         if not healthy:
             return Response({"code": "unhealthy", "message": "A dependency does not answer.", "extra": body},
                             status=503)

@@ -8,6 +8,7 @@ import graphviz
 from django.db.models import Q
 
 from config.errors import NotFound
+from config.graphviz_program import graphviz_render
 from config.types import Actor
 from lineage.impact.errors import InvalidNode
 from lineage.models import GraphEdge, GraphNode
@@ -76,7 +77,7 @@ def _walk(start: GraphNode, depth: int, visible: set[str]) -> tuple[dict[str, Gr
 
 
 def graph_svg(graph: dict[str, Any]) -> bytes:
-    """Render a neighbourhood as SVG with Graphviz; each node links to its API page."""
+    """Render a neighbourhood as SVG with Graphviz (graphviz-pure); each node links to its API page."""
     dot = graphviz.Digraph("lineage", graph_attr={"rankdir": "LR", "fontname": "Helvetica", "fontsize": "10"},
                            node_attr={"fontname": "Helvetica", "fontsize": "10", "style": "filled"},
                            edge_attr={"fontname": "Helvetica", "fontsize": "8", "color": "#555555"})
@@ -91,4 +92,4 @@ def graph_svg(graph: dict[str, Any]) -> bytes:
                  penwidth="3" if node["id"] == graph["node"] else "1")
     for edge in graph["edges"]:
         dot.edge(names[edge["from"]], names[edge["to"]], label=edge["type"])
-    return dot.pipe(format="svg")
+    return graphviz_render(dot.source, format="svg")

@@ -113,6 +113,32 @@ def test_the_graph_renders_as_an_svg_whose_nodes_link_to_their_api_pages(
     assert "Mara v1" in svg and "locked_in" in svg
 
 
+def test_without_graphviz_pure_the_svg_graph_answers_503_naming_it_and_health_lists_it(
+    api: Any, lineage: dict[str, Any], client: Any, monkeypatch: Any,
+) -> None:
+    # given: graphviz-pure is neither beside the interpreter nor on PATH
+    monkeypatch.setattr("config.graphviz_program.graphviz_program", lambda: None)
+    node = f"shot_revision:{lineage['shot'].id}:1"
+    # when
+    svg = api.get(f"/api/lineage/graph/?node={node}&depth=2&format=svg")
+    as_json = api.get(f"/api/lineage/graph/?node={node}&depth=2")
+    health = client.get("/api/health/")
+    # then
+    assert svg.status_code == 503
+    assert svg.json()["code"] == "part_missing" and svg.json()["extra"] == {"part": "graphviz-pure"}
+    assert "pip install graphviz-pure" in svg.json()["message"]
+    assert as_json.status_code == 200
+    assert health.status_code == 200
+    assert health.json()["optional"] == {"graph_svg": "missing: graphviz-pure (pip install graphviz-pure)"}
+
+
+def test_health_names_the_installed_graph_renderer(client: Any) -> None:
+    # when
+    body = client.get("/api/health/").json()
+    # then
+    assert body["optional"]["graph_svg"].startswith("graphviz-pure 0.")
+
+
 def test_the_graph_refuses_bad_nodes_as_json_and_hides_other_studios(
     api: Any, lineage: dict[str, Any], client_for: Any, make_user: Any,
 ) -> None:
