@@ -217,7 +217,10 @@ class BlobDetailApi(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request: Request, sha256: str) -> FileResponse:
         blob = selectors.blob_get(user=request.user, sha256=sha256)
-        return _immutable(FileResponse(storage_open(blob_key(blob.sha256)), content_type=blob.content_type), blob)
+        # inline: a browser still shows the image; the name is what "save as" and curl -OJ use.
+        name = selectors.blob_download_name(user=request.user, blob=blob)
+        return _immutable(FileResponse(storage_open(blob_key(blob.sha256)), content_type=blob.content_type,
+                                       filename=name), blob)
 
 
 class BlobThumbnailApi(APIView):

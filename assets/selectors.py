@@ -10,6 +10,7 @@ from django.utils.dateparse import parse_datetime
 
 import eventlog
 from assets.aggregate import AssetState, asset_load
+from assets.blob_names import blob_filename
 from assets.diff import version_diff
 from assets.models import Asset, AssetVersion, Blob, BlobGrant
 from assets.schemas import KINDS
@@ -100,6 +101,11 @@ def blob_get(*, user: Actor, sha256: str) -> Blob:
     if not BlobGrant.objects.filter(blob_id=sha256, studio_id__in=studios).exists():
         raise NotFound("Not found.")
     return Blob.objects.get(pk=sha256)
+
+
+def blob_download_name(*, user: Actor, blob: Blob) -> str:
+    """Return the file name a download of the blob carries, as the caller's studios know it."""
+    return blob_filename(blob, visible_studio_ids(user))
 
 
 def blob_default_studio(*, user: Actor) -> str:

@@ -100,3 +100,12 @@ def test_the_studio_is_needed_when_the_caller_belongs_to_several(api, studio, ad
     assert ambiguous.status_code == 400
     assert list(ambiguous.json()["extra"]["fields"]) == ["studio"]
     assert named.status_code == 201
+
+
+def test_a_blob_nothing_names_downloads_under_its_hash(api, studio, image_bytes):
+    # given
+    sha = _post(api, image_bytes(3, fmt="JPEG", size=(20, 10)), name="x.jpg").json()["sha256"]
+    # when
+    response = api.get(f"/api/blobs/{sha}/")
+    # then
+    assert response["Content-Disposition"] == f'inline; filename="{sha[:16]}.jpg"'
