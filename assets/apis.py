@@ -113,7 +113,12 @@ class VersionListApi(APIView):
 
     class VersionCreateSerializer(serializers.Serializer):
         expected_version = serializers.IntegerField(min_value=1)
-        attributes = serializers.JSONField()
+        attributes = serializers.JSONField(required=False, help_text=(
+            "The new version's attributes, all of them. Give this or attributes_patch."))
+        attributes_patch = serializers.JSONField(required=False, help_text=(
+            "An RFC 7386 JSON merge patch applied to the latest version's attributes: keys it names are set, "
+            "a null removes its key, nested objects merge, anything else (lists too) replaces. "
+            'E.g. {"palette": ["#b22222", "#ffd700"], "pronouns": null}. Give this or attributes.'))
         references = serializers.ListField(child=serializers.CharField(), required=False, allow_null=True)
         components = serializers.ListField(child=PinSerializer(), required=False, allow_null=True)
         derived_from = PinSerializer(required=False, allow_null=True, default=None)

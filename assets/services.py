@@ -32,6 +32,7 @@ from assets.events import (
     stream,
 )
 from assets.images import ImageInfo, image_header, image_inspect, image_thumbnail
+from assets.merge_patch import merge_patch
 from assets.models import Asset, AssetVersion, Blob, BlobGrant
 from assets.schemas import validate_attributes
 from config.errors import InvalidInput, NotFound
@@ -63,10 +64,21 @@ def asset_create(
 
 
 def asset_version_create(
-    *, actor: Actor, asset_id: str, expected_version: int, attributes: dict, references: list[str] | None = None,
+    *, actor: Actor, asset_id: str, expected_version: int, attributes: dict | None = None,
+    attributes_patch: dict | None = None, references: list[str] | None = None,
     components: list[dict] | None = None, derived_from: dict | None = None, note: str = "",
 ) -> AssetVersion:
-    """Add a version to an asset, refusing (409) when `expected_version` is no longer the latest."""
+    """Add a version to an asset, refusing (409) when `expected_version` is no longer the latest.
+
+    Give either `attributes` (the whole new set) or `attributes_patch` (an RFC 7386 merge patch applied
+    to the latest version's attributes); omitted references and components keep the latest ones.
+    """
+    if (attributes is None) == (attributes_patch is None):
+        raise InvalidInput("Give either attributes or attributes_patch.", fields={
+            "attributes": ["Give either attributes (all of them) or attributes_patch (a merge patch), not both."]})
+    if attributes_patch is not None and not isinstance(attributes_patch, dict):
+        raise InvalidInput("attributes_patch must be a JSON object.",
+                           fields={"attributes_patch": ["Must be a JSON object (RFC 7386 merge patch)."]})
     for _attempt in range(_RETRIES):
         state = _load(actor, asset_id, "asset.revise")
         if state.latest_version != expected_version:
@@ -75,7 +87,8 @@ def asset_version_create(
         number = state.latest_version + 1
         event = _version_event(
             actor=actor, studio_id=state.studio_id, asset_id=state.id, kind=state.kind, number=number,
-            attributes=attributes, note=note, derived_from=derived_from,
+            attributes=merge_patch(previous.attributes, attributes_patch) if attributes is None else attributes,
+            note=note, derived_from=derived_from,
             references=previous.references if references is None else references,
             components=previous.components if components is None else components)
         try:

@@ -230,3 +230,47 @@ def test_posting_pins_to_unknown_versions_answers_400_with_a_clear_message(api, 
     # then
     assert response.status_code == 400
     assert response.json()["message"] == f"components[0]: version 3 of asset {coat.id} does not exist in this studio."
+
+
+def test_an_attributes_patch_merges_into_the_latest_version_and_keeps_the_rest(api, studio):
+    # given: v1 with a description, pronouns, an appearance list and a nested voice object
+    asset_id = _create(api, studio, attributes={
+        "description": "A lighthouse keeper", "pronouns": "she/her", "appearance": ["grey braid"],
+        "palette": ["#b22222"]}).json()["id"]
+    patch = {"palette": ["#b22222", "#ffd700"], "pronouns": None, "description": "A lighthouse keeper, older"}
+    # when
+    created = api.post(f"/api/assets/{asset_id}/versions/",
+                       {"expected_version": 1, "attributes_patch": patch, "note": "older"}, format="json")
+    diff = api.get(f"/api/assets/{asset_id}/diff/?from=1&to=2").json()
+    # then
+    assert created.status_code == 201
+    assert created.json()["attributes"] == {"description": "A lighthouse keeper, older", "appearance": ["grey braid"],
+                                            "palette": ["#b22222", "#ffd700"]}
+    assert diff["attributes"]["removed"] == {"pronouns": "she/her"}
+    assert set(diff["attributes"]["changed"]) == {"description", "palette"}
+
+
+def test_attributes_and_a_patch_together_or_neither_or_a_non_object_patch_answer_400(api, studio, no_new_events):
+    # given
+    asset_id = _create(api, studio).json()["id"]
+    url = f"/api/assets/{asset_id}/versions/"
+    # when
+    with no_new_events():
+        both = api.post(url, {"expected_version": 1, "attributes": {}, "attributes_patch": {}}, format="json")
+        neither = api.post(url, {"expected_version": 1}, format="json")
+        listed = api.post(url, {"expected_version": 1, "attributes_patch": ["x"]}, format="json")
+    # then
+    assert both.status_code == neither.status_code == listed.status_code == 400
+    assert list(both.json()["extra"]["fields"]) == list(neither.json()["extra"]["fields"]) == ["attributes"]
+    assert list(listed.json()["extra"]["fields"]) == ["attributes_patch"]
+
+
+def test_the_schema_documents_attributes_patch(api):
+    # when
+    schema = api.get("/api/schema/?format=json").json()
+    # then
+    body = schema["paths"]["/api/assets/{asset_id}/versions/"]["post"]["requestBody"]["content"]["application/json"]
+    ref = body["schema"]["$ref"].rsplit("/", 1)[-1]
+    properties = schema["components"]["schemas"][ref]["properties"]
+    assert "RFC 7386" in properties["attributes_patch"]["description"]
+    assert "attributes_patch" in properties["attributes"]["description"]
