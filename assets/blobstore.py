@@ -95,3 +95,12 @@ def storage_open(key: str) -> IO[bytes]:
 def storage_exists(key: str) -> bool:
     """Return whether an object is stored under a key."""
     return blob_storage().exists(key)
+
+
+def blob_location(sha256: str) -> str:
+    """Return where a person finds a blob's bytes: its file path on a filesystem storage, else its API URL."""
+    storage = blob_storage()
+    if isinstance(storage, FileSystemStorage):
+        path = Path(storage.path(blob_key(sha256)))
+        return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
+    return f"/api/blobs/{sha256}/"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
@@ -44,7 +46,8 @@ class HealthApi(APIView):
 
     @extend_schema(responses={200: dict, 503: dict})
     def get(self, request: Request) -> Response:
-        body, healthy = {"status": "ok"}, True
+        body: dict[str, Any] = {"status": "ok"}
+        healthy = True
         for part, probe in (("database", database_status), ("broker", broker_status)):
             try:
                 body[part] = probe()

@@ -23,8 +23,8 @@ SKIES = {
 }
 
 
-def character_portrait(name: str, palette: list[str], seed: int) -> bytes:
-    """Draw a head-and-shoulders portrait in the character's palette."""
+def character_portrait(name: str, palette: list[str], seed: int, *, scarf: str | None = None) -> bytes:
+    """Draw a head-and-shoulders portrait in the character's palette (with a scarf of that colour if given)."""
     rng = random.Random(f"portrait:{name}:{seed}")
     colours = _palette(palette)
     canvas, draw, unit = _canvas(PORTRAIT_SIZE, _mix(colours[0], (255, 255, 255), 0.55))
@@ -37,6 +37,8 @@ def character_portrait(name: str, palette: list[str], seed: int) -> bytes:
     draw.ellipse(_box(cx - 46, 60, cx + 46, 170, unit), fill=skin)
     _hair_front(draw, cx, hair, rng.randint(0, 2), unit)
     _face(draw, cx, skin, rng, unit)
+    if scarf:
+        _scarf(draw, cx, _rgb(scarf), unit)
     return _png(canvas, PORTRAIT_SIZE)
 
 
@@ -142,6 +144,17 @@ def _shoulders(draw: ImageDraw.ImageDraw, cx: int, cloth: RGB, trim: RGB, unit: 
     draw.rounded_rectangle(_box(cx - 92, 176, cx + 92, 300, unit), radius=48 * unit, fill=cloth)
     draw.polygon(_points([(cx - 24, 178), (cx, 214), (cx + 24, 178)], unit), fill=trim)
     draw.line(_points([(cx, 214), (cx, 256)], unit), fill=_mix(cloth, (0, 0, 0), 0.35), width=3 * unit)
+
+
+def _scarf(draw: ImageDraw.ImageDraw, cx: int, colour: RGB, unit: int) -> None:
+    # Wound round the neck, one end hanging over the chest: the season-2 look of the demo's Mei.
+    shade = _mix(colour, (0, 0, 0), 0.3)
+    draw.rounded_rectangle(_box(cx - 58, 164, cx + 58, 200, unit), radius=16 * unit, fill=colour, outline=shade,
+                           width=2 * unit)
+    draw.polygon(_points([(cx + 14, 190), (cx + 46, 190), (cx + 52, 262), (cx + 22, 266)], unit), fill=colour,
+                 outline=shade, width=2 * unit)
+    for x in range(cx + 24, cx + 52, 8):
+        draw.line(_points([(x, 262), (x + 2, 276)], unit), fill=shade, width=2 * unit)
 
 
 def _hair_back(draw: ImageDraw.ImageDraw, cx: int, hair: RGB, style: str, unit: int) -> None:

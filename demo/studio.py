@@ -13,7 +13,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from assets.services import asset_create, asset_version_approve, asset_version_submit, blob_store
+from assets.services import (
+    asset_create,
+    asset_version_approve,
+    asset_version_create,
+    asset_version_submit,
+    blob_store,
+)
 from config.types import Actor
 from demo import art
 from episodes.services import episode_create, series_create, shot_create
@@ -51,6 +57,12 @@ SCENES: dict[str, tuple[dict[str, Any], str, list[str]]] = {
     "Harbour at Dawn": ({"setting": "the same harbour, boats heading out", "time_of_day": "dawn",
                          "interior": "exterior", "weather": "mist"}, "dawn", ["#3b4a7a", "#f7d794"]),
 }
+# Season 2: Mei gets a yellow scarf. Loaded as a draft v2 with its own drawing; the README's walkthrough
+# submits and approves it, then re-renders the shots that pin v1.
+MEI_REDESIGN = {"description": "a curious ten-year-old girl who collects sea glass, now in a yellow scarf",
+                "appearance": ["short black bob", "freckles", "yellow knitted scarf"],
+                "palette": ["#b22222", "#f1c9a5", "#ffd700"]}
+SCARF = "#ffd700"
 EPISODES = [
     ("The Lantern", "Harbour at Dusk", [
         ("Mei waits on the pier", ["Mei"]), ("A light on the water", ["Mei", "Storm Lantern"]),
@@ -77,10 +89,12 @@ def demo_load(log: Callable[[str], None] = print) -> Studio:
         sid = str(studio.id)
         supervisor = member_add(actor=admin, studio_id=sid, username=USERS["supervisor"], password=DEMO_PASSWORD,
                                 role="supervisor").user
-        member_add(actor=admin, studio_id=sid, username=USERS["artist"], password=DEMO_PASSWORD, role="artist")
+        artist = member_add(actor=admin, studio_id=sid, username=USERS["artist"], password=DEMO_PASSWORD,
+                            role="artist").user
         assets = _assets(admin, supervisor, sid)
         model = _models(admin, sid, log)
         _episodes(admin, sid, assets, model)
+        _mei_redesign(artist, sid, assets["Mei"])
     for role, username in USERS.items():
         log(f"demo user {username} ({role}), password {DEMO_PASSWORD!r} (development only)")
     return studio
@@ -89,7 +103,11 @@ def demo_load(log: Callable[[str], None] = print) -> Studio:
 def _user(username: str) -> Actor:
     User = get_user_model()
     user = User.objects.filter(username=username).first()
-    return user or User.objects.create_user(username=username, password=DEMO_PASSWORD)
+    if user is None:
+        # In development the demo admin may sign in to /admin/ (read-only lists of the read models).
+        user = User.objects.create_user(username=username, password=DEMO_PASSWORD, is_staff=settings.DEBUG,
+                                        is_superuser=settings.DEBUG)
+    return user
 
 
 def _approved(admin: Actor, supervisor: Actor, sid: str, kind: str, name: str, attributes: dict, image: bytes,
@@ -128,6 +146,15 @@ def _models(admin: Actor, sid: str, log: Callable[[str], None]) -> tuple[RenderM
                            path=settings.DEMO_MODEL_PATH)
     log(f"demo shots render with {model.name} ({settings.DEMO_MODEL_PATH})")
     return model, {"width": 128, "height": 128, "steps": 10}
+
+
+def _mei_redesign(artist: Actor, sid: str, mei: str) -> None:
+    attributes, palette, _costume = CHARACTERS["Mei"]
+    image = art.character_portrait("Mei", palette, list(CHARACTERS).index("Mei"), scarf=SCARF)
+    blob = blob_store(actor=artist, studio_id=sid, data=image, filename="Mei-season-2.png")
+    patch = {key: value for key, value in MEI_REDESIGN.items() if attributes.get(key) != value}
+    asset_version_create(actor=artist, asset_id=mei, expected_version=1, attributes_patch=patch,
+                         references=[blob.sha256], note="season 2 redesign: a yellow scarf")
 
 
 def _episodes(admin: Actor, sid: str, assets: dict[str, str], model: tuple[RenderModel, dict[str, int]]) -> None:

@@ -1,40 +1,23 @@
-"""What the generation commands share: who acts, and following a job to its end with a tqdm bar."""
+"""What the generation commands share: following a job to its end with a tqdm bar, and its renders as a table.
+
+Who acts, tables, --json and exit codes are `studios/console.py`'s; arguments are looked up by
+`studios/lookup.py` with the kinds of `assets/`, `episodes/` and `generation/lookups.py`.
+"""
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
 import dramatiq
-from django.contrib.auth import get_user_model
-from django.core.management.base import CommandError, CommandParser
 from dramatiq.brokers.stub import StubBroker
 from tqdm import tqdm
 
-from config.types import Actor
+from assets.blobstore import blob_location
+from episodes.lookups import shot_labels
 from generation.errors import PermanentRenderError
-from generation.models import TERMINAL_JOB_STATUSES, Job, JobItem
-
-
-def add_actor_argument(parser: CommandParser) -> None:
-    """Add --user (default: $CONTINUITY_USER, else the first superuser)."""
-    parser.add_argument("--user", default=os.environ.get("CONTINUITY_USER", ""),
-                        help="username to act as (default: $CONTINUITY_USER, else the first superuser)")
-
-
-def actor_from(options: dict[str, Any]) -> Actor:
-    """Return the user the command acts as."""
-    User = get_user_model()
-    if options.get("user"):
-        user = User.objects.filter(username=options["user"]).first()
-        if user is None:
-            raise CommandError(f"No user named {options['user']!r}.")
-        return user
-    user = User.objects.filter(is_superuser=True).order_by("id").first()
-    if user is None:
-        raise CommandError("No superuser exists: pass --user or create one with `createsuperuser`.")
-    return user
+from generation.models import TERMINAL_JOB_STATUSES, Job, JobItem, Render
+from studios.console import table
 
 
 def runs_inline() -> bool:
@@ -42,9 +25,10 @@ def runs_inline() -> bool:
     return isinstance(dramatiq.get_broker(), StubBroker)
 
 
-def follow(job: Job, *, inline: bool, poll: float = 0.5, stream: Any = None) -> Job:
+def follow(job: Job, *, inline: bool, poll: float = 0.5, stream: Any = None, quiet: bool = False) -> Job:
     """Run a job's items here (inline) or wait for the workers, showing done/total in a tqdm bar."""
-    with tqdm(total=job.total, desc=f"{job.kind} {str(job.id)[:8]}", unit="shot", file=stream) as bar:
+    with tqdm(total=job.total, desc=f"{job.kind} {str(job.id)[:8]}", unit="shot", file=stream,
+              disable=quiet) as bar:
         if inline:
             from generation.services import job_item_run
 
@@ -64,9 +48,24 @@ def follow(job: Job, *, inline: bool, poll: float = 0.5, stream: Any = None) -> 
     return job
 
 
-def summary(job: Job) -> str:
-    """Return a one-paragraph summary of a finished job."""
-    lines = [f"job {job.id}: {job.status} ({job.done}/{job.total})"]
-    lines += [f"  render {render_id}" for render_id in job.renders]
-    lines += [f"  error {e['shot']} r{e['shot_revision']}: {e['error']}" for e in job.errors]
-    return "\n".join(lines)
+def job_report(job: Job) -> tuple[list[str], dict[str, Any]]:
+    """Return a finished job as text (its renders by shot: image path and hash; its errors) and as data."""
+    renders = list(Render.objects.filter(pk__in=job.renders))
+    labels = shot_labels([(r.shot_id, r.shot_revision) for r in renders] +
+                         [(e["shot"], e["shot_revision"]) for e in job.errors])
+    renders.sort(key=lambda r: (labels[(r.shot_id, r.shot_revision)].code, r.shot_revision))
+    lines = [f"job {str(job.id)[:8]} ({job.kind}): {job.status}, {job.done}/{job.total} shot(s)"]
+    rows, data = [], []
+    for render in renders:
+        label, where = labels[(render.shot_id, render.shot_revision)], blob_location(render.image_sha256)
+        rows.append((label.code, label.title, f"r{render.shot_revision}", str(render.id)[:8], where,
+                     render.image_sha256))
+        data.append({"render": str(render.id), "shot": render.shot_id, "code": label.code, "title": label.title,
+                     "shot_revision": render.shot_revision, "image": where, "image_sha256": render.image_sha256})
+    if rows:
+        lines += table(["shot", "title", "revision", "render", "image", "sha256"], rows)
+    for error in job.errors:
+        known = labels.get((error["shot"], error["shot_revision"]))
+        lines.append(f"  error {known.code if known else error['shot']} r{error['shot_revision']}: {error['error']}")
+    return lines, {"job": str(job.id), "kind": job.kind, "status": job.status, "done": job.done, "total": job.total,
+                   "renders": data, "errors": job.errors}

@@ -1,27 +1,24 @@
-"""`asset import <folder or file> --studio …` bulk-creates or versions assets; `asset show` prints one."""
+"""`asset import <folder or file> --studio …` bulk-creates or versions assets; `asset show <asset>` prints one."""
 
 from __future__ import annotations
 
 import sys
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 from tqdm import tqdm
 
 from assets import selectors
 from assets.importer import Importer, description_load
+from assets.lookups import ASSET
 from assets.models import Asset
-from config.errors import DomainError
-from config.types import Actor
-from studios.access import visible_studio_ids
-from studios.models import Studio
+from studios.console import ConsoleCommand, Result, table
+from studios.lookup import LookupFailed, find, studio_find
 
 
-class Command(BaseCommand):
+class Command(ConsoleCommand):
     help = "Import assets in bulk from a description file and reference images, or show an asset's versions."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,77 +26,58 @@ class Command(BaseCommand):
         imp = sub.add_parser("import", help="Create or version assets from assets.yaml/.json and images.")
         imp.add_argument("source", help="A folder holding assets.yaml (or .yml/.json), or the file itself.")
         imp.add_argument("--studio", required=True, help="Studio id or name.")
-        imp.add_argument("--user", help="Acting username (default: the first superuser).")
         imp.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
         show = sub.add_parser("show", help="Print an asset's versions and their statuses.")
-        show.add_argument("asset", help="Asset id or name.")
-        show.add_argument("--studio", help="Studio id or name (to tell same-named assets apart).")
-        show.add_argument("--user", help="Acting username (default: the first superuser).")
+        show.add_argument("asset", help=f"The asset: {ASSET.ways()}.")
+        show.add_argument("--studio", help="Look the asset up in this studio only (id or name).")
+        for parser_ in (imp, show):
+            self.add_common(parser_)
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        actor = self._actor(options.get("user"))
-        try:
-            if options["action"] == "import":
-                self._import(actor, options)
-            else:
-                self._show(actor, options)
-        except DomainError as exc:
-            raise CommandError(f"{exc.message} {exc.extra or ''}".strip()) from None
+    def run(self, **options: Any) -> Result:
+        actor = self.actor(options)
+        if options["action"] == "import":
+            return self._import(actor, options)
+        within = Asset.objects.filter(studio=studio_find(actor, options["studio"])) if options.get("studio") else None
+        return asset_show(actor, find(actor, ASSET, options["asset"], within=within))
 
-    def _actor(self, username: str | None) -> Actor:
-        User = get_user_model()
-        users = User.objects.filter(username=username) if username else User.objects.filter(is_superuser=True)
-        actor = users.order_by("pk").first()
-        if actor is None:
-            raise CommandError(f"No user {username!r}." if username else "No superuser exists: pass --user.")
-        return actor
-
-    def _studio(self, actor: Actor, value: str) -> str:
-        visible = visible_studio_ids(actor)
-        try:
-            key = str(uuid.UUID(value))
-            matches = [key] if key in visible else []
-        except ValueError:
-            matches = [str(pk) for pk in Studio.objects.filter(name=value).values_list("id", flat=True)
-                       if str(pk) in visible]
-        if len(matches) != 1:
-            raise CommandError(f"Studio {value!r} {'is unknown' if not matches else 'is ambiguous: use its id'}.")
-        return matches[0]
-
-    def _import(self, actor: Actor, options: dict[str, Any]) -> None:
-        studio_id = self._studio(actor, options["studio"])
-        entries, base = description_load(Path(options["source"]))
+    def _import(self, actor: Any, options: dict[str, Any]) -> Result:
+        studio = studio_find(actor, options["studio"])
+        source = Path(options["source"])
+        if not source.exists():
+            raise LookupFailed(f"No file or folder {str(source)!r} to import (give a folder holding assets.yaml, "
+                               "or the file itself).")
+        entries, base = description_load(source)
         started = time.perf_counter()
 
         def progress(items: Any) -> Any:
-            return tqdm(items, total=len(entries), unit="asset", file=sys.stderr, disable=options["no_progress"])
+            return tqdm(items, total=len(entries), unit="asset", file=sys.stderr,
+                        disable=options["no_progress"] or options["json"])
 
-        report = Importer(actor=actor, studio_id=studio_id, base=base).run(entries, progress=progress)
+        report = Importer(actor=actor, studio_id=str(studio.id), base=base).run(entries, progress=progress)
         elapsed = time.perf_counter() - started
-        self.stdout.write(f"created {len(report.created)}, versioned {len(report.versioned)}, "
-                          f"unchanged {len(report.unchanged)} in {elapsed:.2f}s")
+        data = {"studio": str(studio.id), "created": report.created, "versioned": report.versioned,
+                "unchanged": report.unchanged, "seconds": round(elapsed, 3)}
+        line = (f"into {studio.name}: created {len(report.created)}, versioned {len(report.versioned)}, "
+                f"unchanged {len(report.unchanged)} in {elapsed:.2f}s")
+        return Result(data=data, lines=[line])
 
-    def _show(self, actor: Actor, options: dict[str, Any]) -> None:
-        asset = self._find_asset(actor, options["asset"], options.get("studio"))
-        self.stdout.write(f"{asset.name} ({asset.kind}) {asset.id}  studio {asset.studio_id}")
-        self.stdout.write(f"latest v{asset.latest_version}, approved "
-                          f"{'v' + str(asset.approved_version) if asset.approved_version else 'none'}")
-        for version in selectors.asset_version_list(user=actor, asset_id=asset.id):
-            self.stdout.write(f"  v{version.number:<4} {version.status:<10} {version.created_at:%Y-%m-%d %H:%M:%S} "
-                              f"{version.created_by:<15} refs {len(version.references)}  "
-                              f"components {len(version.components)}  {version.note}")
-            history = selectors.asset_version_history(user=actor, asset_id=asset.id, number=version.number)
-            for step in history[1:]:
-                comment = f": {step['comment']}" if step["comment"] else ""
-                self.stdout.write(f"        → {step['status']} by {step['by']} at {step['at']}{comment}")
 
-    def _find_asset(self, actor: Actor, value: str, studio: str | None) -> Asset:
-        try:
-            return selectors.asset_get(user=actor, asset_id=str(uuid.UUID(value)))
-        except ValueError:
-            pass
-        assets = selectors.asset_list(user=actor, studio=self._studio(actor, studio) if studio else None)
-        matches = list(assets.filter(name=value)[:2])
-        if len(matches) != 1:
-            raise CommandError(f"Asset {value!r} {'is unknown' if not matches else 'is ambiguous: pass --studio'}.")
-        return matches[0]
+def asset_show(actor: Any, asset: Asset) -> Result:
+    """Return an asset's versions, statuses and review steps as a table (and as data)."""
+    approved = f"v{asset.approved_version}" if asset.approved_version else "none"
+    lines = [f"{asset.name} ({asset.kind}) in {asset.studio.name}: latest v{asset.latest_version}, approved {approved}",
+             f"id {asset.id}"]
+    rows, data = [], []
+    for version in selectors.asset_version_list(user=actor, asset_id=asset.id):
+        history = selectors.asset_version_history(user=actor, asset_id=asset.id, number=version.number)
+        steps = "; ".join(f"{s['status']} by {s['by']}" + (f" ({s['comment']})" if s["comment"] else "")
+                          for s in history[1:])
+        rows.append((f"v{version.number}", version.status, f"{version.created_at:%Y-%m-%d %H:%M}", version.created_by,
+                     len(version.references), len(version.components), version.note, steps))
+        data.append({"number": version.number, "status": version.status, "attributes": version.attributes,
+                     "references": version.references, "components": version.components, "note": version.note,
+                     "created_by": version.created_by, "history": history})
+    lines += table(["version", "status", "created", "by", "refs", "components", "note", "review"], rows)
+    return Result(lines=lines, data={"id": str(asset.id), "name": asset.name, "kind": asset.kind,
+                                     "studio": str(asset.studio_id), "latest_version": asset.latest_version,
+                                     "approved_version": asset.approved_version, "versions": data})

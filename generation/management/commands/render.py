@@ -4,37 +4,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from config.errors import DomainError
-from generation.management.console import actor_from, add_actor_argument, follow, runs_inline, summary
+from episodes.lookups import EPISODE
+from generation.management.console import follow, job_report, runs_inline
 from generation.services import episode_render, jobs_resume
+from studios.console import ConsoleCommand, Result
+from studios.lookup import LookupFailed, find
 
 
-class Command(BaseCommand):
-    help = ("Render an episode. With the in-process broker this command renders the shots itself; with "
-            "DRAMATIQ_BROKER_URL set it queues them for the workers (--wait follows the job).")
+class Command(ConsoleCommand):
+    help = ("Render an episode and print each render's image path and hash. With the in-process broker this "
+            "command renders the shots itself; with DRAMATIQ_BROKER_URL set it queues them for the workers "
+            "(--wait follows the job).")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("episode", nargs="?", help="episode id")
+        parser.add_argument("episode", nargs="?", help=f"the episode: {EPISODE.ways()}")
         parser.add_argument("--wait", action="store_true", help="wait for the job and show its progress")
         parser.add_argument("--resume", action="store_true", help="re-send the messages of unfinished jobs")
-        add_actor_argument(parser)
+        self.add_common(parser)
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def run(self, **options: Any) -> Result:
         if options["resume"]:
-            self.stdout.write(f"re-sent {jobs_resume()} message(s)")
-            return
+            sent = jobs_resume()
+            return Result(lines=[f"re-sent {sent} message(s)"], data={"resent": sent})
         if not options["episode"]:
-            raise CommandError("Give an episode id (or --resume).")
-        try:
-            job = episode_render(actor=actor_from(options), episode_id=options["episode"])
-        except DomainError as error:
-            raise CommandError(f"{error.code}: {error.message} {error.extra or ''}".strip()) from None
-        self.stdout.write(f"queued job {job.id} ({job.total} shot(s))")
+            raise LookupFailed("Give an episode (id, code such as ep01, or title), or --resume.")
+        actor = self.actor(options)
+        episode = find(actor, EPISODE, options["episode"])
+        job = episode_render(actor=actor, episode_id=str(episode.id))
         inline = runs_inline()
-        if inline or options["wait"]:
-            job = follow(job, inline=inline, stream=self.stderr)
-            self.stdout.write(summary(job))
-            if job.status != "succeeded":
-                raise CommandError(f"job {job.id} {job.status}")
+        if not (inline or options["wait"]):
+            return Result(lines=[f"queued job {job.id} ({job.total} shot(s)) for the workers"],
+                          data={"job": str(job.id), "status": job.status, "total": job.total})
+        job = follow(job, inline=inline, stream=self.stderr, quiet=options["json"])
+        lines, data = job_report(job)
+        return Result(lines=lines, data=data,
+                      refused="" if job.status == "succeeded" else f"job {job.id} {job.status}")

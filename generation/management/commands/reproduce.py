@@ -4,48 +4,50 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from config.errors import DomainError
-from episodes.models import Cut
-from generation.management.console import actor_from, add_actor_argument, follow, runs_inline
+from episodes.lookups import CUT, EPISODE, shot_labels
+from generation.management.console import follow, runs_inline
 from generation.services import episode_reproduce
+from studios.console import ConsoleCommand, Result, table
+from studios.lookup import LookupFailed, find
+
+VERDICTS = {True: "identical", False: "DIFFERENT", None: "failed"}
 
 
-class Command(BaseCommand):
+class Command(ConsoleCommand):
     help = "Reproduce an episode's latest renders (or a locked cut's) and report identical/different outputs."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", help="episode id or cut id")
-        add_actor_argument(parser)
+        parser.add_argument("target", help=f"an episode ({EPISODE.ways()}) or a cut ({CUT.ways()})")
+        self.add_common(parser)
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        target = options["target"]
-        is_cut = Cut.objects.filter(pk=target).exists() if _is_uuid(target) else False
+    def run(self, **options: Any) -> Result:
+        actor = self.actor(options)
         try:
-            job = episode_reproduce(actor=actor_from(options), **({"cut_id": target} if is_cut else
-                                                                  {"episode_id": target}))
-        except DomainError as error:
-            raise CommandError(f"{error.code}: {error.message}") from None
-        job = follow(job, inline=runs_inline(), stream=self.stderr)
+            target = {"cut_id": str(find(actor, CUT, options["target"]).id)}
+        except LookupFailed as not_a_cut:
+            try:
+                target = {"episode_id": str(find(actor, EPISODE, options["target"]).id)}
+            except LookupFailed as not_an_episode:
+                raise LookupFailed(f"{not_an_episode.message} Nor a cut: {not_a_cut.message}",
+                                   candidates=not_an_episode.candidates + not_a_cut.candidates) from None
+        job = follow(episode_reproduce(actor=actor, **target), inline=runs_inline(), stream=self.stderr,
+                     quiet=options["json"])
         result = job.result or {}
-        self.stdout.write(f"job {job.id}: {job.status}; identical {result.get('identical', 0)}, "
-                          f"different {result.get('different', 0)}")
-        for detail in result.get("details", []):
-            verdict = {True: "identical", False: "DIFFERENT", None: "failed"}[detail.get("identical")]
-            self.stdout.write(f"  {detail['shot']} r{detail['shot_revision']}: {verdict}")
-            for difference in detail.get("environment", []):
-                self.stdout.write(f"    {difference['key']}: recorded {difference['recorded']!r}, "
-                                  f"now {difference['current']!r}")
-        if job.status != "succeeded" or result.get("different"):
-            raise CommandError("the reproduction was not identical")
-
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
+        details = result.get("details", [])
+        labels = shot_labels((d["shot"], d["shot_revision"]) for d in details)
+        lines = [f"job {str(job.id)[:8]} (reproduce): {job.status}; identical {result.get('identical', 0)}, "
+                 f"different {result.get('different', 0)}"]
+        rows = []
+        for detail in details:
+            label = labels.get((detail["shot"], detail["shot_revision"]))
+            environment = "; ".join(f"{d['key']}: recorded {d['recorded']!r}, now {d['current']!r}"
+                                    for d in detail.get("environment", []))
+            rows.append((label.code if label else detail["shot"], label.title if label else "",
+                         f"r{detail['shot_revision']}", VERDICTS[detail.get("identical")], environment))
+        if rows:
+            lines += table(["shot", "title", "revision", "verdict", "environment differences"], rows)
+        refused = "" if job.status == "succeeded" and not result.get("different") else \
+            "the reproduction was not identical"
+        return Result(lines=lines, data={"job": str(job.id), "status": job.status, **result}, refused=refused)

@@ -1,20 +1,20 @@
-"""`manage.py impact <asset id or name> [--version N] [--studio S] [--json]`: impact analysis for operators."""
+"""`manage.py impact <asset> [--version N] [--json]`: the shots that pin an older version of an asset."""
 
 from __future__ import annotations
 
-import json
-import uuid
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
+from assets.lookups import ASSET
 from assets.models import Asset
-from config.errors import DomainError
-from lineage.impact import asset_row, impact_compute
-from studios.models import Studio
+from episodes.lookups import shot_labels
+from lineage.impact import impact_analyze
+from studios.console import ConsoleCommand, Result, table, versions
+from studios.lookup import find, studio_find
 
 
-class Command(BaseCommand):
+class Command(ConsoleCommand):
     help = ("List every shot (with its episode) whose current revision pins an older version of an asset than the "
             "target (default: its approved version), directly, through a component or through a variant.")
 
@@ -23,54 +23,34 @@ class Command(BaseCommand):
         return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("asset", help="asset id, or its name (case-insensitive)")
+        parser.add_argument("asset", help=f"the asset: {ASSET.ways()}")
         parser.add_argument("--version", type=int, default=None, help="target version (default: approved)")
-        parser.add_argument("--studio", default=None, help="studio id or name, to pick among assets of one name")
-        parser.add_argument("--json", action="store_true", help="print the result as JSON")
+        parser.add_argument("--studio", default=None, help="look the asset up in this studio only (id or name)")
+        self.add_common(parser)
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        asset_id = _resolve(options["asset"], options["studio"])
-        try:
-            result = impact_compute(asset=asset_row(asset_id), version=options["version"])
-        except DomainError as exc:
-            raise CommandError(exc.message) from None
-        if options["json"]:
-            self.stdout.write(json.dumps(result, indent=2))
-            return
-        self.stdout.write(_report(result))
+    def run(self, **options: Any) -> Result:
+        actor = self.actor(options)
+        within = Asset.objects.filter(studio=studio_find(actor, options["studio"])) if options["studio"] else None
+        asset: Asset = find(actor, ASSET, options["asset"], within=within)
+        result = impact_analyze(user=actor, asset_id=asset.id, version=options["version"])
+        return Result(lines=impact_report(result), data=result)
 
 
-def _resolve(asset: str, studio: str | None) -> str:
-    """Return the id of the asset named by id or by name (within a studio when given)."""
-    try:
-        return str(uuid.UUID(asset))
-    except ValueError:
-        pass
-    candidates = Asset.objects.filter(name__iexact=asset.strip())
-    if studio:
-        candidates = candidates.filter(studio_id__in=_studio_ids(studio))
-    found = list(candidates.values_list("id", "studio__name", "kind"))
-    if not found:
-        raise CommandError(f"No asset is named {asset!r}" + (f" in studio {studio!r}." if studio else "."))
-    if len(found) > 1:
-        listing = "; ".join(f"{pk} ({kind}, {name})" for pk, name, kind in found)
-        raise CommandError(f"{len(found)} assets are named {asset!r}: give the id or --studio. {listing}")
-    return str(found[0][0])
-
-
-def _studio_ids(studio: str) -> list[Any]:
-    try:
-        return [uuid.UUID(studio)]
-    except ValueError:
-        return list(Studio.objects.filter(name__iexact=studio).values_list("id", flat=True))
-
-
-def _report(result: dict[str, Any]) -> str:
-    lines = [f"{result['name']} ({result['kind']}, {result['asset']}): target version {result['target_version']}",
-             f"{len(result['shots'])} shot(s) in {len(result['episodes'])} episode(s) pin an older version."]
-    numbers = {e["episode"]: f"E{e['number']} {e['title']}" for e in result["episodes"]}
+def impact_report(result: dict[str, Any]) -> list[str]:
+    """Return an impact result as a heading and a table of shots by episode and number, with their paths."""
+    target = result["target_version"]
+    lines = [f"{result['name']} ({result['kind']}): {len(result['shots'])} shot(s) in {len(result['episodes'])} "
+             f"episode(s) pin a version older than v{target}."]
+    if not result["shots"]:
+        return lines
+    labels = shot_labels((s["shot"], s["revision"]) for s in result["shots"])
+    names = {str(pk): name for pk, name in Asset.objects.filter(
+        pk__in={step["asset"] for s in result["shots"] for step in s["via"]}).values_list("id", "name")}
+    rows = []
     for shot in result["shots"]:
-        path = " -> ".join(f"{step['asset'][:8]} v{step['version']} ({step['relation']})" for step in shot["via"])
-        lines.append(f"  {numbers[shot['episode']]} | shot {shot['shot']} r{shot['revision']} "
-                     f"| pins v{shot['pinned_version']} | via {path}")
-    return "\n".join(lines)
+        label = labels[(shot["shot"], shot["revision"])]
+        path = " → ".join(("" if step["relation"] == "pinned" else f"{step['relation']} ")
+                          + f"{names.get(step['asset'], step['asset'][:8])} v{step['version']}" for step in shot["via"])
+        rows.append((label.code, label.title, f"r{shot['revision']}", versions(shot["pinned_version"], target), path))
+    return lines + table(["shot", "title", "revision", "version", "via"], rows)
+
