@@ -94,7 +94,7 @@ def test_the_import_goes_through_the_same_validation_and_access_checks(library, 
             _import(escape, "--studio", str(studio.id), "--user", "ada")
         with pytest.raises(CommandError, match=r"may not do this \(blob.upload\)"):
             _import(library, "--studio", str(studio.id), "--user", "vic")
-        with pytest.raises(CommandError, match="is unknown"):
+        with pytest.raises(CommandError, match="No studio 'Nowhere Films' in the studios of ada"):
             _import(library, "--studio", "Nowhere Films", "--user", "ada")
 
 
@@ -112,8 +112,9 @@ def test_show_prints_versions_and_review_steps(library, studio, admin_user):
     call_command("asset", "show", str(coat.id), "--user", "ada", stdout=by_id)
     # then
     lines = out.getvalue().splitlines()
-    assert lines[0] == f"Coat (costume) {coat.id}  studio {studio.id}"
-    assert lines[1] == "latest v1, approved none"
-    assert lines[2].split()[:2] == ["v1", "in_review"]
-    assert lines[3].strip().startswith("→ in_review by ada at ") and lines[3].endswith(": ready")
+    assert lines[0] == "Coat (costume) in Harbour Films: latest v1, approved none"
+    assert lines[1] == f"id {coat.id}"
+    assert lines[2].split() == ["version", "status", "created", "by", "refs", "components", "note", "review"]
+    assert lines[4].split()[:2] == ["v1", "in_review"]
+    assert lines[4].endswith("in_review by ada (ready)")
     assert by_id.getvalue() == out.getvalue()

@@ -30,7 +30,7 @@ def test_render_and_reproduce_commands_render_an_episode_and_report_identical_ou
     # then
     job = Job.objects.get(kind="render")
     assert (job.status, job.done, job.total) == ("succeeded", 5, 5)
-    assert f"job {job.id}: succeeded (5/5)" in rendered
+    assert f"job {str(job.id)[:8]} (render): succeeded, 5/5 shot(s)" in rendered
     assert "identical 5, different 0" in reproduced
 
 
@@ -47,13 +47,14 @@ def test_provenance_checks_a_render_against_the_log(admin_user, make_episode, pr
     output = call("provenance", str(png))
     # then
     assert output.splitlines() == [
-        f"ok   embedded manifest: manifest hash {render.manifest_hash}",
-        output.splitlines()[1],
-        "ok   manifest matches the log: same manifest",
-        f"ok   image hash: {render.image_sha256}",
-        f"render {render.id} of shot {render.shot_id} revision 1",
+        f"{png}:",
+        f"  ok   embedded manifest: manifest hash {render.manifest_hash}",
+        output.splitlines()[2],
+        "  ok   manifest matches the log: same manifest",
+        f"  ok   image hash: {render.image_sha256}",
+        f"render {render.id} of ep01-sh01 'Shot 1' revision 1",
     ]
-    assert output.splitlines()[1].startswith("ok   render in the log: event ")
+    assert output.splitlines()[2].startswith("  ok   render in the log: event ")
     assert episode_render  # the CLI used the same service
 
 
@@ -97,10 +98,10 @@ def test_the_rerender_command_plans_approves_and_executes(admin_user, harbour_ca
     # when
     import json
 
-    plan = json.loads(call("rerender", "plan", str(mei.id), "--user", admin_user.username))
+    plan = json.loads(call("rerender", "plan", str(mei.id), "--user", admin_user.username, "--json"))
     call("rerender", "approve", plan["id"], "--user", admin_user.username)
     executed = call("rerender", "execute", plan["id"], "--user", admin_user.username)
     # then
     assert plan["renders"] == 1
-    assert "succeeded (1/1)" in executed
+    assert "(rerender): succeeded, 1/1 shot(s)" in executed
     assert Render.objects.count() == 2

@@ -138,22 +138,24 @@ def test_impact_refuses_unknown_versions_and_hides_other_studios(
 
 
 def test_the_impact_command_names_the_asset_by_name_and_prints_paths(
-    wardrobe: dict, make_episode: Any, make_shot: Any, studio: Any,
+    wardrobe: dict, make_episode: Any, make_shot: Any, studio: Any, admin_user: Any,
 ) -> None:
     # given
     pilot = make_episode(1)
-    shot = make_shot(pilot, (wardrobe["mara"], 1))
+    make_shot(pilot, (wardrobe["mara"], 1), title="Arrival")
     out = StringIO()
     # when
-    call_command("impact", "sea coat", "--studio", studio.name, stdout=out)
+    call_command("impact", "sea coat", "--studio", studio.name, "--user", "ada", stdout=out, stderr=StringIO())
     text = out.getvalue()
     as_json = StringIO()
-    call_command("impact", str(wardrobe["coat"].id), "--version", "2", "--json", stdout=as_json)
+    call_command("impact", str(wardrobe["coat"].id), "--version", "2", "--json", "--user", "ada", stdout=as_json)
     # then
-    assert text.splitlines()[0] == f"Sea coat (costume, {wardrobe['coat'].id}): target version 2"
-    assert text.splitlines()[1] == "1 shot(s) in 1 episode(s) pin an older version."
-    assert f"shot {shot.id} r1 | pins v1 | via " in text and "(component)" in text
-    assert json.loads(as_json.getvalue())["shots"][0]["shot"] == str(shot.id)
+    lines = text.splitlines()
+    assert lines[0] == "Sea coat (costume): 1 shot(s) in 1 episode(s) pin a version older than v2."
+    assert lines[1].split() == ["shot", "title", "revision", "version", "via"]
+    assert lines[3].split() == ["ep01-sh01", "Arrival", "r1", "v1", "→", "v2", "Mara", "v1", "→", "component",
+                                "Sea", "coat", "v1"]
+    assert json.loads(as_json.getvalue())["shots"][0]["revision"] == 1
 
 
 def test_the_impact_command_explains_what_it_can_not_do(make_asset: Any, admin_user: Any) -> None:
@@ -166,12 +168,14 @@ def test_the_impact_command_explains_what_it_can_not_do(make_asset: Any, admin_u
     asset_create(actor=admin_user, studio_id=str(other.id), kind="character", name="Sketch",
                  attributes={"description": "another sketch"})
     # then
-    with pytest.raises(CommandError, match="2 assets are named 'Sketch'"):
-        call_command("impact", "Sketch")
-    with pytest.raises(CommandError, match="No asset is named 'Nobody'"):
-        call_command("impact", "Nobody")
-    with pytest.raises(CommandError, match="has no approved version"):
-        call_command("impact", "Sketch", "--studio", "Harbour Films")
+    with pytest.raises(CommandError, match="2 assets match the name 'Sketch'") as ambiguous:
+        call_command("impact", "Sketch", "--user", "ada", stderr=StringIO())
+    with pytest.raises(CommandError, match="No asset 'Nobody' in the studios of ada") as unknown:
+        call_command("impact", "Nobody", "--user", "ada", stderr=StringIO())
+    with pytest.raises(CommandError, match="has no approved version") as refused:
+        call_command("impact", "Sketch", "--studio", "Harbour Films", "--user", "ada", stderr=StringIO())
+    assert (ambiguous.value.returncode, unknown.value.returncode, refused.value.returncode) == (2, 2, 1)
+    assert "Sketch (character, v1)" in str(ambiguous.value)
 
 
 def test_dependencies_of_a_shot_and_of_a_cut_include_components_derivations_and_the_model(

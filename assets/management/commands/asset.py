@@ -57,8 +57,8 @@ class Command(ConsoleCommand):
         elapsed = time.perf_counter() - started
         data = {"studio": str(studio.id), "created": report.created, "versioned": report.versioned,
                 "unchanged": report.unchanged, "seconds": round(elapsed, 3)}
-        line = (f"into {studio.name}: created {len(report.created)}, versioned {len(report.versioned)}, "
-                f"unchanged {len(report.unchanged)} in {elapsed:.2f}s")
+        line = (f"created {len(report.created)}, versioned {len(report.versioned)}, unchanged {len(report.unchanged)} "
+                f"in {elapsed:.2f}s (into {studio.name})")
         return Result(data=data, lines=[line])
 
 

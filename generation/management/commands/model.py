@@ -29,7 +29,6 @@ class Command(ConsoleCommand):
         model, created = model_register_or_get(actor=actor, studio_id=str(studio.id), name=options["name"],
                                                backend=options["backend"], path=options["path"])
         verb = "registered" if created else "already registered as"
-        return Result(lines=[f"{verb} {model.name} v{model.version} in {studio.name} ({model.id}) "
-                             f"fingerprint {model.fingerprint}"],
+        return Result(lines=[f"{verb} {model.name} v{model.version} ({model.id}) fingerprint {model.fingerprint}"],
                       data={"id": str(model.id), "name": model.name, "version": model.version,
                             "backend": model.backend, "fingerprint": model.fingerprint, "created": created})
