@@ -9,15 +9,19 @@ export DJANGO_SETTINGS_MODULE := config.settings
 .PHONY: run test install install-test lint bench migrate
 
 $(BIN)/python:
+	@echo "make: creating the virtual environment $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# pip's progress shows while it downloads: the first install takes minutes (torch is the largest part).
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	@echo "make: installing Continuity and its dependencies into $(VENV) (the first time takes a few minutes)"
+	$(BIN)/pip install --progress-bar on -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+	@echo "make: installing the test tools into $(VENV)"
+	$(BIN)/pip install --progress-bar on -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -25,9 +29,11 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 migrate: install
+	@echo "make: migrating the database (and building read models from the event log)"
 	$(BIN)/python manage.py migrate --noinput
 
 run: migrate
+	@echo "make: starting the server on http://127.0.0.1:$(PORT)/ (it prints the demo sign-in once it answers)"
 	DEMO=$(DEMO) $(BIN)/python manage.py serve --port $(PORT)
 
 # The suite runs on the embedded SQLite database, then again on PostgreSQL when DATABASE_URL

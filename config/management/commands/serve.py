@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
 from typing import Any
 
 from django.core.management import call_command, get_commands
@@ -24,4 +27,20 @@ class Command(BaseCommand):
             call_command("demo", "--if-empty")
         if start_inprocess_worker(options["worker_threads"]) is None:
             self.stdout.write("broker configured: start workers with `python manage.py rundramatiq`")
+        threading.Thread(target=self._announce, args=(options["host"], options["port"]), daemon=True).start()
         call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False, use_threading=True)
+
+    def _announce(self, host: str, port: int) -> None:
+        """Once the server accepts connections, print the URL to open and the demo sign-in (if it is loaded)."""
+        for _attempt in range(600):
+            try:
+                socket.create_connection((host, port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            return  # runserver failed to bind: it has said why
+        self.stdout.write(f"\nContinuity is ready: open http://{host}:{port}/ "
+                          f"(API docs http://{host}:{port}/api/docs/, admin http://{host}:{port}/admin/)")
+        if "demo" in get_commands():
+            call_command("demo", "--sign-in", stdout=self.stdout)

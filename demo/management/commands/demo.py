@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 import eventlog
-from demo.studio import STUDIO_NAME, demo_load, demo_studio
+from demo.studio import DEMO_PASSWORD, STUDIO_NAME, USERS, demo_load, demo_studio
 from episodes.models import Episode
 
 
@@ -16,8 +16,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--if-empty", action="store_true", help="load only into an empty database (no events)")
+        parser.add_argument("--sign-in", action="store_true",
+                            help="only print the demo users and their password, if the demo studio is loaded")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["sign_in"]:
+            if demo_studio() is not None:
+                users = ", ".join(f"{name} ({role})" for role, name in USERS.items())
+                self.stdout.write(f"sign in as {users}; password {DEMO_PASSWORD} (development only)")
+            return
         if options["if_empty"] and eventlog.head_position() > 0:
             self.stdout.write("the database is not empty: demo not loaded")
             return
