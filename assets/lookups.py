@@ -16,4 +16,4 @@ def _slug(text: str) -> Q | None:
 
 
 ASSET = Kind(label="asset", model=Asset, name_field="name", code=_slug, code_help="the name as a slug: red-coat",
-             describe=lambda asset: f"{asset.name} ({asset.kind}, v{asset.latest_version})")
+             describe=lambda asset: f"{asset.name} ({asset.kind}, v{asset.latest_version}, {asset.studio.name})")

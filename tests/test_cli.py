@@ -142,7 +142,8 @@ def test_an_ambiguous_name_lists_the_candidates(cli: Cli, demo: dict[str, Any]) 
     # then
     assert code == 2
     assert "2 assets match the name 'Mei': give the id or a longer name." in err
-    assert f"Mei (character, v2)  [{demo['mei'].id}]" in err and "Mei (character, v1)  [" in err
+    assert f"Mei (character, v2, Harbour Lights)  [{demo['mei'].id}]" in err
+    assert "Mei (character, v1, Second Unit)  [" in err
 
 
 def test_model_register_registers_previz_and_names_an_unknown_studio(cli: Cli, demo: dict[str, Any]) -> None:

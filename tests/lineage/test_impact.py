@@ -175,7 +175,7 @@ def test_the_impact_command_explains_what_it_can_not_do(make_asset: Any, admin_u
     with pytest.raises(CommandError, match="has no approved version") as refused:
         call_command("impact", "Sketch", "--studio", "Harbour Films", "--user", "ada", stderr=StringIO())
     assert (ambiguous.value.returncode, unknown.value.returncode, refused.value.returncode) == (2, 2, 1)
-    assert "Sketch (character, v1)" in str(ambiguous.value)
+    assert "Sketch (character, v1, Second Unit)" in str(ambiguous.value)
 
 
 def test_dependencies_of_a_shot_and_of_a_cut_include_components_derivations_and_the_model(

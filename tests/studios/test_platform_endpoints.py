@@ -16,7 +16,8 @@ def test_health_answers_200_naming_the_database_and_broker(client):
     from django.db import connection
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": connection.vendor, "broker": "in-process"}
+    assert response.json() == {"status": "ok", "database": connection.vendor, "broker": "in-process",
+                               "optional": {"graph_svg": "graphviz-pure 0.2.2"}}
 
 
 def test_the_openapi_schema_lists_the_contract_paths(api):
