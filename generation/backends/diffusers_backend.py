@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import inspect
 import io
 import json
 import os
@@ -15,6 +16,7 @@ from PIL import Image, UnidentifiedImageError
 from generation.backends.base import (
     BackendError,
     CancelledCallback,
+    FrameCallback,
     ModelFolderError,
     ProgressCallback,
     Reference,
@@ -83,6 +85,31 @@ class DiffusersBackend:
             with torch.inference_mode():
                 return self._pipeline(**arguments).images[0]
 
+    def render_frames(
+        self,
+        request: RenderRequest,
+        on_frame: FrameCallback,
+        *,
+        progress: ProgressCallback | None = None,
+        cancelled: CancelledCallback | None = None,
+    ) -> None:
+        """Render a clip with a pipeline that makes frames (AnimateDiff, text-to-video), one call for all of them."""
+        import torch
+
+        if not pipeline_makes_clips(type(self._pipeline)):
+            raise BackendError(f"{type(self._pipeline).__name__} renders stills only: it cannot make a clip")
+        if cancelled is not None and cancelled():
+            raise RenderCancelled("clip cancelled before the first step")
+        with self._lock:
+            if torch.get_num_threads() != self.threads:
+                torch.set_num_threads(self.threads)
+            arguments = self._arguments(request, _step_callback(progress, cancelled))
+            arguments["num_frames"] = request.frames
+            with torch.inference_mode():
+                frames = self._pipeline(**arguments).frames[0]
+        for frame in frames:
+            on_frame(frame)
+
     def _arguments(self, request: RenderRequest, callback: Any) -> dict[str, Any]:
         import torch
 
@@ -113,6 +140,22 @@ class DiffusersBackend:
         width = self._pipeline.image_encoder.config.projection_dim
         copies = 2 if request.guidance > 1 else 1
         return {"ip_adapter_image_embeds": [torch.zeros(copies, 1, width, device=self.device)]}
+
+
+def pipeline_makes_clips(pipeline_class: type) -> bool:
+    """Return whether a diffusers pipeline class renders frames (its call takes `num_frames`)."""
+    return "num_frames" in inspect.signature(pipeline_class.__call__).parameters
+
+
+def folder_makes_clips(folder: Path) -> bool:
+    """Return whether the pipeline in a model folder renders frames, from its index alone (no weights)."""
+    import diffusers
+
+    try:
+        index = json.loads((Path(folder) / "model_index.json").read_text())
+        return pipeline_makes_clips(getattr(diffusers, index["_class_name"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ModelFolderError(f"model folder {str(folder)!r} cannot be described: {error}") from None
 
 
 def describe_folder(folder: Path, *, device: str, threads: int) -> dict[str, Any]:
