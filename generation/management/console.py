@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from config.types import Actor
 from generation.errors import PermanentRenderError
-from generation.models import TERMINAL_JOB_STATUSES, Job, JobItem
+from generation.models import TERMINAL_JOB_STATUSES, Job, JobItem, Render
 
 
 def add_actor_argument(parser: CommandParser) -> None:
@@ -64,9 +64,17 @@ def follow(job: Job, *, inline: bool, poll: float = 0.5, stream: Any = None) -> 
     return job
 
 
+def _clip(media: dict[str, Any] | None) -> str:
+    if not media:
+        return ""
+    return f" (clip: {media['frames']} frames at {media['fps']} fps, video {media['video_sha256']})"
+
+
 def summary(job: Job) -> str:
     """Return a one-paragraph summary of a finished job."""
     lines = [f"job {job.id}: {job.status} ({job.done}/{job.total})"]
-    lines += [f"  render {render_id}" for render_id in job.renders]
+    clips = {str(pk): media for pk, media in
+             Render.objects.filter(id__in=job.renders, media__isnull=False).values_list("id", "media")}
+    lines += [f"  render {render_id}" + _clip(clips.get(str(render_id))) for render_id in job.renders]
     lines += [f"  error {e['shot']} r{e['shot_revision']}: {e['error']}" for e in job.errors]
     return "\n".join(lines)

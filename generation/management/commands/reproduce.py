@@ -33,7 +33,8 @@ class Command(BaseCommand):
                           f"different {result.get('different', 0)}")
         for detail in result.get("details", []):
             verdict = {True: "identical", False: "DIFFERENT", None: "failed"}[detail.get("identical")]
-            self.stdout.write(f"  {detail['shot']} r{detail['shot_revision']}: {verdict}")
+            clip = f" (clip: {detail['clip']['reason']})" if detail.get("clip") else ""
+            self.stdout.write(f"  {detail['shot']} r{detail['shot_revision']}: {verdict}{clip}")
             for difference in detail.get("environment", []):
                 self.stdout.write(f"    {difference['key']}: recorded {difference['recorded']!r}, "
                                   f"now {difference['current']!r}")
