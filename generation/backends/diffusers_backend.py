@@ -30,6 +30,8 @@ IP_ADAPTER_ROLE = "character"
 IP_ADAPTER_SUBFOLDER = "ip_adapter"
 IP_ADAPTER_WEIGHT_NAME = "ip_adapter.safetensors"
 IMAGE_ENCODER_FOLDER = "image_encoder"
+# Frames a text-to-video pipeline without a motion adapter is asked for at most (the shot field's own bound).
+MAX_CLIP_FRAMES = 1440
 
 
 class DiffusersBackend:
@@ -147,13 +149,19 @@ def pipeline_makes_clips(pipeline_class: type) -> bool:
     return "num_frames" in inspect.signature(pipeline_class.__call__).parameters
 
 
-def folder_makes_clips(folder: Path) -> bool:
-    """Return whether the pipeline in a model folder renders frames, from its index alone (no weights)."""
+def folder_clip_frames(folder: Path) -> int:
+    """Return how many frames the pipeline in a model folder can render at once, read from its configs (no
+    weights): 0 for a still-only pipeline, a motion adapter's `motion_max_seq_length` for AnimateDiff."""
     import diffusers
 
+    folder = Path(folder)
     try:
-        index = json.loads((Path(folder) / "model_index.json").read_text())
-        return pipeline_makes_clips(getattr(diffusers, index["_class_name"]))
+        index = json.loads((folder / "model_index.json").read_text())
+        if not pipeline_makes_clips(getattr(diffusers, index["_class_name"])):
+            return 0
+        adapter = folder / "motion_adapter" / "config.json"
+        # The motion modules' position embeddings end there: more frames fail inside the UNet.
+        return int(json.loads(adapter.read_text())["motion_max_seq_length"]) if adapter.is_file() else MAX_CLIP_FRAMES
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise ModelFolderError(f"model folder {str(folder)!r} cannot be described: {error}") from None
 

@@ -17,7 +17,7 @@ from config.types import Actor
 from episodes.models import Cut, Episode, ShotRevision
 from eventlog import ConcurrencyError
 from generation.backends import BackendError
-from generation.backends.diffusers_backend import folder_makes_clips
+from generation.backends.diffusers_backend import folder_clip_frames
 from generation.clips import clip_description
 from generation.errors import JobFinishedAlready, ModelUnavailable, NothingToRender, UnapprovedPin, UnlicensedPin
 from generation.events import JobCancelled, JobQueued, job_stream
@@ -203,9 +203,11 @@ def _runtime(model_id: str, studio_id: str) -> tuple[RenderModel, dict[str, Any]
 
 def _clip_video(model: RenderModel, revision: ShotRevision) -> dict[str, Any]:
     """Return a clip manifest's video section, refusing (422) a model whose pipeline makes stills only."""
-    if model.backend == "diffusers" and not folder_makes_clips(Path(model.path)):
-        raise ModelUnavailable(f"Model {model.name} v{model.version} renders stills only; shot {revision.shot_id} "
-                               f"asks for {revision.frames} frames.", extra={"model": str(model.id)})
+    most = folder_clip_frames(Path(model.path)) if model.backend == "diffusers" else revision.frames
+    if revision.frames > most:
+        can = f"renders at most {most} frames" if most else "renders stills only"
+        raise ModelUnavailable(f"Model {model.name} v{model.version} {can}; shot {revision.shot_id} asks for "
+                               f"{revision.frames} frames.", extra={"model": str(model.id), "frames": most})
     return clip_description(model.backend)
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from generation import services
 from generation.backends import clear_backend_cache
-from generation.models import Job, JobItem
+from generation.models import JobItem
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +83,14 @@ def test_a_clip_for_a_model_that_renders_stills_only_is_refused_before_anything_
     assert response.status_code == 422
     assert response.json()["code"] == "model_unavailable"
     assert "renders stills only" in response.json()["message"]
+
+
+def test_a_clip_longer_than_the_motion_adapter_can_make_is_refused(api, make_episode, animatediff, no_new_events):
+    # given the tiny adapter's motion modules span 32 frames
+    episode = make_episode(animatediff, shots=1, frames=48)
+    # when
+    with no_new_events():
+        response = api.post(f"/api/episodes/{episode.id}/render/")
+    # then
+    assert (response.status_code, response.json()["extra"]["frames"]) == (422, 32)
+    assert "renders at most 32 frames" in response.json()["message"]

@@ -49,6 +49,7 @@ def test_a_previz_clip_renders_as_an_mp4_and_a_poster_carrying_its_manifest(
     assert manifest["video"]["codec"] == "libx264" and manifest["video"]["previz_motion"] == "1"
     response = api.get(media["video_url"])
     assert (response.status_code, response["Content-Type"]) == (200, "video/mp4")
+    assert api.get(f"/api/blobs/{media['video_sha256']}/thumbnail/").status_code == 404
     # both files are stored before the one append that records them with the render
     assert event_types(before)[-7:] == [
         "JobQueued", "JobStarted", "BlobStored", "BlobStored", "RenderSucceeded", "ShotRenderSucceeded", "JobFinished"]
@@ -205,3 +206,17 @@ def test_a_redesign_re_renders_the_clips_of_the_affected_shots_only(
     assert [(r.shot_revision, r.media["kind"], r.media["frames"]) for r in fresh] == [(2, "video", 6)]
     assert Shot.objects.get(episode_id=without.id).revision == 1
 
+
+
+def test_a_clip_reports_its_frames_as_well_as_its_steps(admin_user, make_episode, previz_model, monkeypatch):
+    # given progress written at every report (a real clip takes longer than the one-second throttle)
+    from generation.models import RenderProgress
+    from generation.services import worker
+
+    monkeypatch.setattr(worker, "PROGRESS_SECONDS", 0.0)
+    episode = make_episode(previz_model, shots=1, frames=10)
+    # when
+    job = run_job(services.episode_render(actor=admin_user, episode_id=str(episode.id)))
+    # then
+    progress = RenderProgress.objects.get(job_id=str(job.id))
+    assert (progress.step, progress.steps, progress.frame, progress.frames) == (1, 1, 10, 10)
