@@ -93,6 +93,10 @@ def test_reproducing_a_clip_compares_the_file_and_every_frame(api, admin_user, m
     assert detail["clip"] == {"difference": "none", "reason": "the file and all 8 frames are identical",
                               "file_identical": True, "frames": 8, "recorded_frames": 8, "decoded_differing": [],
                               "rendered_differing": []}
+    # and the read models a rebuild makes from the log equal the live ones (media, comparisons)
+    from eventlog.projections import replay_check
+
+    assert replay_check(["generation.jobs", "episodes"]) is None
 
 
 def test_identical_frames_in_a_different_file_are_reported_as_an_encoder_difference(
