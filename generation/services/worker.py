@@ -166,9 +166,12 @@ def _render(state: _State) -> None:
     png = clip.poster if clip else render_png(manifest, item.manifest_hash, backend, cancelled=_cancelled(str(job.id)),
                                               progress=_progress(state))
     blob = _store(png, str(job.studio_id))  # durable before the append: no append waits on a disk
-    made, media = clip_store(clip, studio_id=str(job.studio_id), poster=blob) if clip else ([], None)
+    made: list[MadeBlob] = []
+    media = None
     recorded = False
     try:
+        if clip:  # the MP4 beside its poster, durable before the append too
+            made, media = clip_store(clip, studio_id=str(job.studio_id), poster=blob)
         recorded = _record(str(job.id), item.index, _reuse_or_record(blob, media, made), state, actor=state.requester)
     finally:
         if not recorded:  # refused, or the item finished meanwhile: leave no file the log does not name

@@ -224,3 +224,40 @@ def test_a_clip_reports_its_frames_as_well_as_its_steps(admin_user, make_episode
     # then
     progress = RenderProgress.objects.get(job_id=str(job.id))
     assert (progress.step, progress.steps, progress.frame, progress.frames) == (1, 1, 10, 10)
+
+
+def test_a_clip_whose_video_cannot_be_stored_records_nothing_and_leaves_no_poster(
+        admin_user, make_episode, previz_model, monkeypatch, event_types, settings):
+    # given a disk that fills up after the poster is stored (its file and folder fsyncs), as the MP4 is written
+    import os
+    from pathlib import Path
+
+    episode = make_episode(previz_model, shots=1, frames=6)
+    job = services.episode_render(actor=admin_user, episode_id=str(episode.id))
+    working, calls = os.fsync, []
+
+    def filling(handle):
+        calls.append(handle)
+        if len(calls) == 3:
+            raise OSError("No space left on device")
+        working(handle)
+
+    monkeypatch.setattr(os, "fsync", filling)
+    before = eventlog.head_position()
+    # when
+    with pytest.raises(OSError, match="No space left"):
+        services.job_item_run(job_id=str(job.id), index=0)
+    # then
+    blobs = Path(settings.STORAGES["blobs"]["OPTIONS"]["location"])
+    assert (event_types(before), Render.objects.count()) == ([], 0)
+    assert not [p for p in blobs.rglob("*") if p.is_file() and "thumbnails" not in p.parts
+                and not _is_reference(p.name)]
+    monkeypatch.setattr(os, "fsync", working)
+    services.job_item_run(job_id=str(job.id), index=0)
+    assert Render.objects.get().media["frames"] == 6
+
+
+def _is_reference(name: str) -> bool:
+    from assets.models import Blob
+
+    return Blob.objects.filter(pk=name).exists()
