@@ -40,7 +40,7 @@ def build_tiny_pipeline(folder: Path, *, seed: int = 0, with_ip_adapter: bool = 
     return folder
 
 
-def build_tiny_animatediff(folder: Path, *, seed: int = 0) -> Path:
+def build_tiny_animatediff(folder: Path, *, seed: int = 0, with_ip_adapter: bool = False) -> Path:
     """Build a tiny random-weight AnimateDiffPipeline (a 2-block UNet and a small motion adapter) into `folder`."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
@@ -57,6 +57,8 @@ def build_tiny_animatediff(folder: Path, *, seed: int = 0) -> Path:
             image_encoder=None,
         )
         pipeline.save_pretrained(folder, safe_serialization=True)
+        if with_ip_adapter:
+            _save_ip_adapter(folder, pipeline.unet)
     return folder
 
 
@@ -178,7 +180,9 @@ def _ip_adapter_tensors(unet: Any) -> dict[str, Any]:
         "image_proj.norm.weight": torch.ones(_HIDDEN),
         "image_proj.norm.bias": torch.zeros(_HIDDEN),
     }
-    cross_attention = [name for name in unet.attn_processors if name.endswith("attn2.processor")]
+    # A motion UNet's temporal attention takes no image tokens: the adapter skips it, as diffusers' loader does.
+    cross_attention = [name for name in unet.attn_processors
+                       if name.endswith("attn2.processor") and "motion_modules" not in name]
     for index, name in enumerate(cross_attention):
         width = _hidden_size(unet, name)
         # diffusers numbers cross-attention processors 1, 3, 5, ... in the original checkpoint layout.

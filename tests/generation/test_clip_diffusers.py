@@ -94,3 +94,34 @@ def test_a_clip_longer_than_the_motion_adapter_can_make_is_refused(api, make_epi
     # then
     assert (response.status_code, response.json()["extra"]["frames"]) == (422, 32)
     assert "renders at most 32 frames" in response.json()["message"]
+
+
+def test_an_animatediff_folder_with_an_ip_adapter_conditions_every_frame_on_the_pinned_references(tmp_path):
+    # given
+    import hashlib
+
+    from demo import art
+    from demo.tinymodel import build_tiny_animatediff
+    from generation.backends.base import Reference, RenderRequest
+    from generation.backends.diffusers_backend import DiffusersBackend
+    from generation.pngmeta import pixels_sha256
+
+    backend = DiffusersBackend(build_tiny_animatediff(tmp_path / "ip", with_ip_adapter=True), threads=1)
+
+    def frames(image: bytes) -> list[str]:
+        reference = Reference(role="lead", kind="character", name="Mei", sha256=hashlib.sha256(image).hexdigest(),
+                              image=image)
+        request = RenderRequest(prompt="a harbour", negative_prompt="", seed=7, width=64, height=64, steps=2,
+                                guidance=7.5, title="", frames=8, references=(reference,))
+        made: list = []
+        backend.render_frames(request, made.append)
+        return [pixels_sha256(frame) for frame in made]
+
+    mei, ines = art.character_portrait("Mei", ["#b22222", "#f1c9a5"], 1), art.character_portrait(
+        "Ines", ["#2f4f4f", "#d4a017"], 2)
+    # when
+    first, again, other = frames(mei), frames(mei), frames(ines)
+    # then
+    assert backend.describe()["ip_adapter"] is True
+    assert first == again and len(first) == 8
+    assert all(a != b for a, b in zip(first, other, strict=True))
