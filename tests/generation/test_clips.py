@@ -69,8 +69,8 @@ def test_a_still_keeps_the_manifest_it_had_before_clips_existed(api, admin_user,
 
 
 def test_rendering_a_clip_twice_gives_the_same_bytes(api, admin_user, make_episode, previz_model):
-    # given two episodes whose single shots are the same clip but for the episode
-    _a, first = rendered_clip(api, admin_user, make_episode, previz_model, frames=6)
+    # given a rendered clip
+    _episode, first = rendered_clip(api, admin_user, make_episode, previz_model, frames=6)
     # when the same manifest renders again from scratch
     from generation.backends import load_backend
     from generation.clips import render_clip
@@ -117,7 +117,7 @@ def test_identical_frames_in_a_different_file_are_reported_as_an_encoder_differe
     assert {"key": "video:options", "recorded": {**options, "crf": "18"}, "current": options} in detail["environment"]
 
 
-def test_a_clip_render_stops_between_frames_when_cancelled(api, admin_user, make_episode, previz_model):
+def test_a_clip_render_stops_between_frames_when_cancelled(admin_user, make_episode, previz_model):
     # given a queued clip render
     from generation.backends import RenderCancelled, load_backend
     from generation.clips import render_clip
@@ -134,7 +134,7 @@ def test_a_clip_render_stops_between_frames_when_cancelled(api, admin_user, make
     assert made == [(n, 24) for n in range(1, 6)]
 
 
-def test_a_cancelled_clip_job_stores_nothing(api, admin_user, make_episode, previz_model, monkeypatch):
+def test_a_cancelled_clip_job_stores_nothing(admin_user, make_episode, previz_model):
     # given a clip job cancelled before its worker runs
     episode = make_episode(previz_model, shots=1, frames=24)
     job = services.episode_render(actor=admin_user, episode_id=str(episode.id))
@@ -261,3 +261,20 @@ def _is_reference(name: str) -> bool:
     from assets.models import Blob
 
     return Blob.objects.filter(pk=name).exists()
+
+
+def test_a_reproduction_whose_frames_render_differently_names_those_frames(
+        admin_user, make_episode, previz_model, monkeypatch):
+    # given a pan rendered as recorded
+    episode = make_episode(previz_model, shots=1, frames=6, camera="pan right")
+    run_job(services.episode_render(actor=admin_user, episode_id=str(episode.id)))
+    # when previz composes a larger plate at reproduction (a drawing change without a version bump)
+    from generation.backends import previz
+
+    monkeypatch.setattr(previz, "PLATE_SCALE", 1.5)
+    job = run_job(services.episode_reproduce(actor=admin_user, episode_id=str(episode.id)))
+    # then
+    clip = job.result["details"][0]["clip"]
+    assert (job.result["different"], clip["difference"]) == (1, "frames")
+    assert clip["rendered_differing"] == [0, 1, 2, 3, 4, 5]
+    assert clip["reason"] == "6 rendered frame(s) differ (frames 0, 1, 2, 3, 4, 5): the render itself changed"
