@@ -20,6 +20,7 @@ from assets.images import image_thumbnail
 from assets.models import Asset, AssetVersion, Blob, VersionStatus
 from assets.schemas import KINDS
 from config.api import Pagination
+from config.errors import NotFound
 
 
 def asset_body(asset: Asset) -> dict[str, Any]:
@@ -234,6 +235,8 @@ class BlobThumbnailApi(APIView):
     @extend_schema(responses={(200, "image/webp"): OpenApiTypes.BINARY})
     def get(self, request: Request, sha256: str) -> FileResponse:
         blob = selectors.blob_get(user=request.user, sha256=sha256)
+        if not blob.content_type.startswith("image/"):  # a clip's MP4: its render's poster is the image
+            raise NotFound("This blob is not an image, so it has no thumbnail.")
         key = thumbnail_key(blob.sha256)
         if not storage_exists(key):
             with storage_open(blob_key(blob.sha256)) as original:

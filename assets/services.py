@@ -233,18 +233,19 @@ class MadeBlob:
     stored: bool  # whether storing them made the file (it was not there before)
 
 
-def blob_store_made(*, studio_id: str, data: bytes) -> MadeBlob:
+def blob_store_made(*, studio_id: str, data: bytes, info: ImageInfo | None = None) -> MadeBlob:
     """Check and durably store bytes the system made itself; return the write to append with them.
 
     For a render's PNG, appended in one transaction with the render, on behalf of a requester who
     was authorized when the job was queued. Such bytes are new (a PNG carries its manifest's hash),
     so no query looks for them first: at worst the log gets a second BlobStored, which its
     projection ignores. The thumbnail is derived when first asked for. If the append is then
-    refused, pass the result to `blob_discard`.
+    refused, pass the result to `blob_discard`. Bytes that are not an image (a clip's MP4) come with
+    their `info` (content type and frame size) from the code that encoded them.
     """
     content = _read_limited(data)
     sha = hashlib.sha256(content).hexdigest()
-    info = image_header(content)
+    info = image_header(content) if info is None else info
     stored = storage_put(blob_key(sha), content)
     return MadeBlob(sha, [_blob_stored(studio_id, sha, info, len(content))], stored)
 

@@ -75,6 +75,11 @@ EPISODES = [
     ]),
 ]
 
+# Shots that move: rendered as clips by previz (weight-free) whichever model the other shots use.
+CLIPS: dict[str, dict[str, Any]] = {
+    "A light on the water": {"frames": 48, "fps": 24, "camera": "slow push in on the lantern's light"},
+}
+
 
 def demo_studio() -> Studio | None:
     """Return the demo studio if it is already loaded."""
@@ -167,6 +172,8 @@ def _episodes(admin: Actor, sid: str, assets: dict[str, str], model: tuple[Rende
             pins = [{"asset": assets[name], "version": 1, "role": "lead" if i == 0 else ""}
                     for i, name in enumerate(cast)]
             pins.append({"asset": assets[scene], "version": 1, "role": "setting"})
+            clip = CLIPS.get(prompt, {})
+            shot_model = RenderModel.objects.get(studio_id=sid, name="previz") if clip else render_model
             shot_create(actor=admin, episode_id=str(episode.id), prompt=prompt, title=f"{number}.{order} {prompt}",
-                        cast=pins, seed=1000 * number + order, guidance=6.0, model=str(render_model.id),
-                        width=size["width"], height=size["height"], steps=size["steps"])
+                        cast=pins, seed=1000 * number + order, guidance=6.0, model=str(shot_model.id),
+                        width=size["width"], height=size["height"], steps=size["steps"], **clip)

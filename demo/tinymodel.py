@@ -40,7 +40,29 @@ def build_tiny_pipeline(folder: Path, *, seed: int = 0, with_ip_adapter: bool = 
     return folder
 
 
-def _unet() -> Any:
+def build_tiny_animatediff(folder: Path, *, seed: int = 0, with_ip_adapter: bool = False) -> Path:
+    """Build a tiny random-weight AnimateDiffPipeline (a 2-block UNet and a small motion adapter) into `folder`."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+    from diffusers import AnimateDiffPipeline, MotionAdapter
+
+    folder = Path(folder)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        adapter = MotionAdapter(block_out_channels=(32, 64), motion_layers_per_block=2, motion_norm_num_groups=2,
+                                motion_num_attention_heads=4)
+        pipeline: Any = AnimateDiffPipeline(
+            unet=_unet(layers=2, norm_groups=2, cross_attention_first=True), motion_adapter=adapter, vae=_vae(),
+            text_encoder=_text_encoder(), tokenizer=_tokenizer(), scheduler=_scheduler(), feature_extractor=None,
+            image_encoder=None,
+        )
+        pipeline.save_pretrained(folder, safe_serialization=True)
+        if with_ip_adapter:
+            _save_ip_adapter(folder, pipeline.unet)
+    return folder
+
+
+def _unet(*, layers: int = 1, norm_groups: int = 32, cross_attention_first: bool = False) -> Any:
     from diffusers import UNet2DConditionModel
 
     return UNet2DConditionModel(
@@ -48,12 +70,15 @@ def _unet() -> Any:
         in_channels=4,
         out_channels=4,
         block_out_channels=(32, 64),
-        layers_per_block=1,
-        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
-        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        layers_per_block=layers,
+        # AnimateDiff's motion UNet takes the cross-attention block first, as its own tests build it.
+        down_block_types=(("CrossAttnDownBlock2D", "DownBlock2D") if cross_attention_first
+                          else ("DownBlock2D", "CrossAttnDownBlock2D")),
+        up_block_types=(("UpBlock2D", "CrossAttnUpBlock2D") if cross_attention_first
+                        else ("CrossAttnUpBlock2D", "UpBlock2D")),
         cross_attention_dim=_HIDDEN,
         attention_head_dim=8,
-        norm_num_groups=32,
+        norm_num_groups=norm_groups,
     )
 
 
@@ -155,7 +180,9 @@ def _ip_adapter_tensors(unet: Any) -> dict[str, Any]:
         "image_proj.norm.weight": torch.ones(_HIDDEN),
         "image_proj.norm.bias": torch.zeros(_HIDDEN),
     }
-    cross_attention = [name for name in unet.attn_processors if name.endswith("attn2.processor")]
+    # A motion UNet's temporal attention takes no image tokens: the adapter skips it, as diffusers' loader does.
+    cross_attention = [name for name in unet.attn_processors
+                       if name.endswith("attn2.processor") and "motion_modules" not in name]
     for index, name in enumerate(cross_attention):
         width = _hidden_size(unet, name)
         # diffusers numbers cross-attention processors 1, 3, 5, ... in the original checkpoint layout.

@@ -51,6 +51,8 @@ class ShotFields(serializers.Serializer):
     steps = serializers.IntegerField(required=False, help_text="1 to 150")
     guidance = serializers.FloatField(required=False, help_text="0 to 30 (default 7.5)")
     model = serializers.CharField(required=False, help_text="a render model id of the episode's studio")
+    frames = serializers.IntegerField(required=False, help_text="1 (a still, the default) to 1440: more make a clip")
+    fps = serializers.IntegerField(required=False, help_text="a clip's frames per second, 1 to 120 (default 24)")
 
 
 class SeriesListApi(APIView):

@@ -18,6 +18,9 @@ MAX_SEED = 2**63 - 1
 MAX_DURATION = 3600.0
 MAX_ORDER = 1_000_000
 DEFAULT_GUIDANCE = 7.5
+# A shot of one frame is a still; more make a clip (up to a minute at 24 fps).
+MAX_FRAMES, MAX_FPS = 1440, 120
+DEFAULT_FRAMES, DEFAULT_FPS = 1, 24
 
 # field → (max length, required non-empty)
 TEXT_FIELDS: dict[str, tuple[int, bool]] = {
@@ -27,7 +30,7 @@ TEXT_FIELDS: dict[str, tuple[int, bool]] = {
     "negative_prompt": (4000, False),
     "camera": (2000, False),
 }
-NUMBER_FIELDS = ("order", "duration", "seed", "width", "height", "steps", "guidance")
+NUMBER_FIELDS = ("order", "duration", "seed", "width", "height", "steps", "guidance", "frames", "fps")
 CONTENT_FIELDS = (*TEXT_FIELDS, *NUMBER_FIELDS, "model", "cast")
 REQUIRED_ON_CREATE = ("prompt", "seed", "width", "height", "steps", "model", "cast")
 
@@ -103,6 +106,8 @@ _CHECKS: dict[str, Any] = {
     "seed": lambda name, value: _int(value, 0, MAX_SEED),
     "steps": lambda name, value: _int(value, MIN_STEPS, MAX_STEPS),
     "guidance": lambda name, value: _number(value, 0.0, MAX_GUIDANCE),
+    "frames": lambda name, value: _int(value, 1, MAX_FRAMES),
+    "fps": lambda name, value: _int(value, 1, MAX_FPS),
     "width": _size,
     "height": _size,
     "duration": _duration,
@@ -120,5 +125,5 @@ def content_missing(values: dict[str, Any]) -> None:
 def content_defaults(values: dict[str, Any]) -> dict[str, Any]:
     """Return a first revision's content with the optional fields filled in."""
     base: dict[str, Any] = {name: "" for name in TEXT_FIELDS}
-    base.update(duration=None, guidance=DEFAULT_GUIDANCE)
+    base.update(duration=None, guidance=DEFAULT_GUIDANCE, frames=DEFAULT_FRAMES, fps=DEFAULT_FPS)
     return {**base, **values}

@@ -9,7 +9,9 @@ from episodes.models import ShotRevision
 from eventlog.canonical import canonical_hash
 
 REVISION_FIELDS = ("order", "title", "description", "prompt", "negative_prompt", "camera", "duration", "seed",
-                   "width", "height", "steps", "guidance", "model", "cast")
+                   "width", "height", "steps", "guidance", "model", "cast", "frames", "fps")
+# Fields a still (frames == 1) leaves out of its cut hash, so cuts locked before clips existed hash alike.
+CLIP_FIELDS = ("frames", "fps")
 
 
 def revision_content(revision: ShotRevision) -> dict[str, Any]:
@@ -20,4 +22,10 @@ def revision_content(revision: ShotRevision) -> dict[str, Any]:
 
 def cut_hash(revisions: Iterable[ShotRevision]) -> str:
     """Return the SHA-256 of the canonical JSON of the ordered revisions' content."""
-    return canonical_hash([revision_content(r) for r in revisions])
+    return canonical_hash([_hashed(revision_content(r)) for r in revisions])
+
+
+def _hashed(content: dict[str, Any]) -> dict[str, Any]:
+    if content["frames"] > 1:
+        return content
+    return {name: value for name, value in content.items() if name not in CLIP_FIELDS}

@@ -67,6 +67,8 @@ class ShotRevision(models.Model):
     guidance = models.FloatField()
     model = models.CharField(max_length=60)  # generation.RenderModel id
     cast = models.JSONField()  # [{"asset": id, "version": n, "role": str}, …] in order
+    frames = models.IntegerField(default=1)  # 1: a still; more: a clip of that many frames
+    fps = models.IntegerField(default=24)
     created_at = models.DateTimeField()
     created_by = models.CharField(max_length=150)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from episodes.content import DEFAULT_FPS, DEFAULT_FRAMES
 from episodes.models import CastPin, Cut, Episode, Series, Shot, ShotRevision
 from eventlog import Projection, RecordedEvent, Rows, register
 
@@ -57,6 +58,8 @@ def _add_revision(event: RecordedEvent, rows: Rows) -> None:
         description=c["description"], prompt=c["prompt"], negative_prompt=c["negative_prompt"], camera=c["camera"],
         duration=c["duration"], seed=c["seed"], width=c["width"], height=c["height"], steps=c["steps"],
         guidance=c["guidance"], model=c["model"], cast=c["cast"], created_at=event.recorded_at,
+        # Revisions recorded before clips existed carry no frames or fps: they were stills.
+        frames=c.get("frames", DEFAULT_FRAMES), fps=c.get("fps", DEFAULT_FPS),
         created_by=e.author))
     for index, pin in enumerate(c["cast"]):
         rows.add(CastPin(id=f"{revision_id}:{index}", shot_id=e.shot_id, shot_revision_id=revision_id,

@@ -76,7 +76,8 @@ def episode_create(
 def shot_create(
     *, actor: Actor, episode_id: str, prompt: str, cast: list[dict], seed: int, width: int, height: int, steps: int,
     model: str, order: int | None = None, title: str = "", description: str = "", negative_prompt: str = "",
-    camera: str = "", duration: float | None = None, guidance: float | None = None,
+    camera: str = "", duration: float | None = None, guidance: float | None = None, frames: int | None = None,
+    fps: int | None = None,
 ) -> Shot:
     """Add a shot to an episode as revision 1, every pin resolved to an exact version."""
     episode = get_or_404(Episode, episode_id)
@@ -84,7 +85,8 @@ def shot_create(
     authorize(actor, studio_id, "shot.edit")
     values = {"prompt": prompt, "cast": cast, "seed": seed, "width": width, "height": height, "steps": steps,
               "model": model, "title": title, "description": description, "negative_prompt": negative_prompt,
-              "camera": camera, "duration": duration, "guidance": guidance, "order": order}
+              "camera": camera, "duration": duration, "guidance": guidance, "order": order, "frames": frames,
+              "fps": fps}
     content_missing(values)
     content = content_defaults({k: v for k, v in content_clean(_given(values)).items() if v is not None})
     content["cast"] = casting.cast_resolve(studio_id, cast)

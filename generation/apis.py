@@ -68,7 +68,8 @@ def job_body(job: Job) -> dict[str, Any]:
     if job.result:
         body.update({key: job.result[key] for key in ("identical", "different", "details") if key in job.result})
     step = selectors.job_step_progress(job=job)
-    body["step"] = {"index": step.index, "step": step.step, "steps": step.steps} if step else None
+    body["step"] = {"index": step.index, "step": step.step, "steps": step.steps, "frame": step.frame,
+                    "frames": step.frames} if step else None
     return body
 
 
@@ -76,7 +77,18 @@ def render_body(render: Render) -> dict[str, Any]:
     return {"id": str(render.id), "studio": str(render.studio_id), "shot": render.shot_id,
             "shot_revision": render.shot_revision, "manifest_hash": render.manifest_hash, "manifest": render.manifest,
             "image_sha256": render.image_sha256, "image_url": f"/api/blobs/{render.image_sha256}/",
-            "job": render.job_id, "created_at": render.created_at.isoformat()}
+            "media": media_body(render), "job": render.job_id, "created_at": render.created_at.isoformat()}
+
+
+def media_body(render: Render) -> dict[str, Any]:
+    """Return what a render is: an image, or a clip (its MP4 and poster blobs, frames and fps)."""
+    if not render.media:
+        request = render.manifest.get("request", {})
+        return {"kind": "image", "frames": 1, "width": request.get("width"), "height": request.get("height"),
+                "image_sha256": render.image_sha256}
+    media = render.media
+    return {"kind": "video", "frames": media["frames"], "fps": media["fps"], "video_sha256": media["video_sha256"],
+            "poster_sha256": media["poster_sha256"], "video_url": f"/api/blobs/{media['video_sha256']}/"}
 
 
 class EpisodeRenderApi(APIView):

@@ -70,7 +70,10 @@ class RenderSucceeded(DomainEvent):
     shot_revision: int
     manifest_hash: str
     manifest: dict[str, Any]
-    image_sha256: str
+    image_sha256: str  # a clip's poster PNG
+    # A clip's {kind: video, frames, fps, video_sha256, poster_sha256, frame_sha256: [...]}; None for a still
+    # (and for every render recorded before clips existed).
+    media: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ class ReproductionCompared(DomainEvent):
     recorded_sha256: str
     reproduced_sha256: str
     environment: list[dict[str, Any]] = field(default_factory=list)
+    clip: dict[str, Any] | None = None  # a clip's file and frame-by-frame comparison (generation.clips)
 
 
 @dataclass(frozen=True)

@@ -127,16 +127,24 @@ def references(entries: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
 
 def build_manifest(
     *, revision: Any, entries: list[dict[str, Any]], model: RenderModel, backend: dict[str, Any],
-    environment: dict[str, Any], device: str | None, threads: int | None,
+    environment: dict[str, Any], device: str | None, threads: int | None, video: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Return the manifest of one shot revision rendered with a model on a described backend."""
+    """Return the manifest of one shot revision rendered with a model on a described backend.
+
+    A clip (a revision of more than one frame) also records its frames, fps and camera notes in the
+    request and the encoder in `video` (generation.clips.clip_description); a still records neither,
+    so its manifest hashes as it did before clips existed.
+    """
     request = {
         "prompt": compose_prompt(revision.prompt, entries), "negative_prompt": revision.negative_prompt,
         "seed": int(revision.seed), "width": int(revision.width), "height": int(revision.height),
         "steps": int(revision.steps), "guidance": float(revision.guidance), "title": revision.title,
         "references": references(entries),
     }
-    return {
+    clip = int(revision.frames) > 1
+    if clip:
+        request.update(frames=int(revision.frames), fps=int(revision.fps), camera=revision.camera)
+    manifest = {
         "format": FORMAT,
         "shot": {"id": str(revision.shot_id), "revision": int(revision.revision), "prompt": revision.prompt},
         "cast": [_without_status(entry) for entry in entries],
@@ -148,6 +156,11 @@ def build_manifest(
         "threads": threads,
         "environment": environment,
     }
+    if clip:
+        if video is None:
+            raise ValueError("a clip manifest needs its video encoder described")
+        manifest["video"] = video
+    return manifest
 
 
 def _without_status(entry: dict[str, Any]) -> dict[str, Any]:
@@ -166,7 +179,8 @@ def render_request(manifest: dict[str, Any], read_blob: Callable[[str], bytes]) 
         return RenderRequest(prompt=request["prompt"], negative_prompt=request["negative_prompt"],
                              seed=request["seed"], width=request["width"], height=request["height"],
                              steps=request["steps"], guidance=request["guidance"], title=request["title"],
-                             references=refs)
+                             references=refs, frames=int(request.get("frames", 1)), fps=int(request.get("fps", 24)),
+                             camera=str(request.get("camera", "")))
     except (KeyError, TypeError) as error:
         raise ValueError(f"the manifest is missing {error}") from None
 

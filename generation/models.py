@@ -105,7 +105,8 @@ class Render(models.Model):
     shot_revision = models.IntegerField()
     manifest_hash = models.CharField(max_length=64, unique=True)
     manifest = models.JSONField()
-    image_sha256 = models.CharField(max_length=64)
+    image_sha256 = models.CharField(max_length=64)  # a clip's poster
+    media = models.JSONField(null=True)  # a clip's video, frames and fps (generation.clips.Clip.media); None: a still
     job_id = models.CharField(max_length=60)
     created_at = models.DateTimeField()
 
@@ -133,6 +134,8 @@ class RenderProgress(models.Model):
     index = models.IntegerField()
     step = models.IntegerField()
     steps = models.IntegerField()
+    frame = models.IntegerField(default=0)  # a clip's frames made so far (0 for a still)
+    frames = models.IntegerField(default=0)
     updated_at = models.DateTimeField()
 
 

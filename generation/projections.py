@@ -86,7 +86,7 @@ def render_succeeded(event: RecordedEvent, rows: Rows) -> None:
     e = event.payload
     rows.add(Render(id=e.render_id, studio_id=e.studio_id, shot_id=e.shot_id, shot_revision=e.shot_revision,
                     manifest_hash=e.manifest_hash, manifest=e.manifest, image_sha256=e.image_sha256,
-                    job_id=e.job_id, created_at=event.recorded_at))
+                    media=e.media, job_id=e.job_id, created_at=event.recorded_at))
 
 
 def shot_render_succeeded(event: RecordedEvent, rows: Rows) -> None:
@@ -117,6 +117,8 @@ def reproduction_compared(event: RecordedEvent, rows: Rows) -> None:
     item.status = JobStatus.SUCCEEDED
     item.comparison = {"render": e.render_id, "identical": e.identical, "recorded_sha256": e.recorded_sha256,
                        "reproduced_sha256": e.reproduced_sha256, "environment": e.environment}
+    if e.clip is not None:
+        item.comparison["clip"] = e.clip
     rows.save(item, "status", "comparison")
 
 

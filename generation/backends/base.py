@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 ProgressCallback = Callable[[int, int], None]
 CancelledCallback = Callable[[], bool]
+FrameCallback = Callable[["Image"], None]
 
 
 class BackendError(Exception):
@@ -58,10 +59,20 @@ class RenderRequest:
     guidance: float
     title: str
     references: tuple[Reference, ...] = ()
+    # A clip (frames > 1): how many frames, how fast, and the camera notes previz moves by.
+    frames: int = 1
+    fps: int = 24
+    camera: str = ""
+
+    @property
+    def is_clip(self) -> bool:
+        """Return whether the request asks for more than one frame."""
+        return self.frames > 1
 
     def manifest(self) -> dict[str, Any]:
-        """Return the request as manifest fields, references by hash only."""
-        return {
+        """Return the request as manifest fields, references by hash only (a clip's frames, fps and camera too)."""
+        clip = {"frames": self.frames, "fps": self.fps, "camera": self.camera} if self.is_clip else {}
+        return {**clip,
             "prompt": self.prompt,
             "negative_prompt": self.negative_prompt,
             "seed": self.seed,
@@ -91,4 +102,20 @@ class Backend(Protocol):
         cancelled: CancelledCallback | None = None,
     ) -> Image:
         """Render `request`, reporting (step, total) and raising RenderCancelled when asked to stop."""
+        ...
+
+
+class ClipBackend(Backend, Protocol):
+    """A backend that also renders clips: `request.frames` frames, handed over one at a time, in order."""
+
+    def render_frames(
+        self,
+        request: RenderRequest,
+        on_frame: FrameCallback,
+        *,
+        progress: ProgressCallback | None = None,
+        cancelled: CancelledCallback | None = None,
+    ) -> None:
+        """Render the clip of `request`, calling `on_frame` with each frame (the caller encodes and may
+        cancel between frames: `on_frame` may raise RenderCancelled)."""
         ...

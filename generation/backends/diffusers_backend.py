@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import inspect
 import io
 import json
 import os
@@ -15,6 +16,7 @@ from PIL import Image, UnidentifiedImageError
 from generation.backends.base import (
     BackendError,
     CancelledCallback,
+    FrameCallback,
     ModelFolderError,
     ProgressCallback,
     Reference,
@@ -28,6 +30,8 @@ IP_ADAPTER_ROLE = "character"
 IP_ADAPTER_SUBFOLDER = "ip_adapter"
 IP_ADAPTER_WEIGHT_NAME = "ip_adapter.safetensors"
 IMAGE_ENCODER_FOLDER = "image_encoder"
+# Frames a text-to-video pipeline without a motion adapter is asked for at most (the shot field's own bound).
+MAX_CLIP_FRAMES = 1440
 
 
 class DiffusersBackend:
@@ -83,6 +87,31 @@ class DiffusersBackend:
             with torch.inference_mode():
                 return self._pipeline(**arguments).images[0]
 
+    def render_frames(
+        self,
+        request: RenderRequest,
+        on_frame: FrameCallback,
+        *,
+        progress: ProgressCallback | None = None,
+        cancelled: CancelledCallback | None = None,
+    ) -> None:
+        """Render a clip with a pipeline that makes frames (AnimateDiff, text-to-video), one call for all of them."""
+        import torch
+
+        if not pipeline_makes_clips(type(self._pipeline)):
+            raise BackendError(f"{type(self._pipeline).__name__} renders stills only: it cannot make a clip")
+        if cancelled is not None and cancelled():
+            raise RenderCancelled("clip cancelled before the first step")
+        with self._lock:
+            if torch.get_num_threads() != self.threads:
+                torch.set_num_threads(self.threads)
+            arguments = self._arguments(request, _step_callback(progress, cancelled))
+            arguments["num_frames"] = request.frames
+            with torch.inference_mode():
+                frames = self._pipeline(**arguments).frames[0]
+        for frame in frames:
+            on_frame(frame)
+
     def _arguments(self, request: RenderRequest, callback: Any) -> dict[str, Any]:
         import torch
 
@@ -113,6 +142,28 @@ class DiffusersBackend:
         width = self._pipeline.image_encoder.config.projection_dim
         copies = 2 if request.guidance > 1 else 1
         return {"ip_adapter_image_embeds": [torch.zeros(copies, 1, width, device=self.device)]}
+
+
+def pipeline_makes_clips(pipeline_class: type) -> bool:
+    """Return whether a diffusers pipeline class renders frames (its call takes `num_frames`)."""
+    return "num_frames" in inspect.signature(pipeline_class.__call__).parameters
+
+
+def folder_clip_frames(folder: Path) -> int:
+    """Return how many frames the pipeline in a model folder can render at once, read from its configs (no
+    weights): 0 for a still-only pipeline, a motion adapter's `motion_max_seq_length` for AnimateDiff."""
+    import diffusers
+
+    folder = Path(folder)
+    try:
+        index = json.loads((folder / "model_index.json").read_text())
+        if not pipeline_makes_clips(getattr(diffusers, index["_class_name"])):
+            return 0
+        adapter = folder / "motion_adapter" / "config.json"
+        # The motion modules' position embeddings end there: more frames fail inside the UNet.
+        return int(json.loads(adapter.read_text())["motion_max_seq_length"]) if adapter.is_file() else MAX_CLIP_FRAMES
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ModelFolderError(f"model folder {str(folder)!r} cannot be described: {error}") from None
 
 
 def describe_folder(folder: Path, *, device: str, threads: int) -> dict[str, Any]:

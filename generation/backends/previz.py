@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import random
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -13,6 +15,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 from generation.backends.base import (
     BackendError,
     CancelledCallback,
+    FrameCallback,
     ProgressCallback,
     Reference,
     RenderCancelled,
@@ -21,6 +24,21 @@ from generation.backends.base import (
 
 # Bump whenever the drawing changes: old manifests then explain why a reproduction differs.
 PREVIZ_VERSION = "1"
+# The same for the camera moves of previz clips (recorded in clip manifests only, so stills keep their hashes).
+MOTION_VERSION = "1"
+# A clip's frame is composed this much larger than the output, so the camera has room to move in it.
+PLATE_SCALE = 1.25
+# Camera notes name a move in words; the first move found wins, a slow push-in when none is named.
+MOVES = (
+    ("hold", re.compile(r"\b(static|locked[ -]off|hold)\b")),
+    ("pull_out", re.compile(r"\b(pull(s|ing)?[ -](out|back)|zoom(s|ing)?[ -]out|dolly[ -]out)\b")),
+    ("push_in", re.compile(r"\b(push(es|ing)?([ -]in)?|zoom(s|ing)?[ -]in|dolly[ -]in)\b")),
+    ("pan_left", re.compile(r"\bpan(s|ning)?[ -](to the )?left\b")),
+    ("pan_right", re.compile(r"\bpan(s|ning)?([ -](to the )?right)?\b")),
+    ("tilt_up", re.compile(r"\btilt(s|ing)?[ -]up\b")),
+    ("tilt_down", re.compile(r"\btilt(s|ing)?([ -]down)?\b")),
+)
+DEFAULT_MOVE = "push_in"
 SCENE_KINDS = frozenset({"scene", "location", "background"})
 INK = (250, 248, 240)
 PANEL = (16, 18, 28, 168)
@@ -49,6 +67,60 @@ class PrevizBackend:
         if progress is not None:
             progress(1, 1)
         return frame
+
+    def render_frames(
+        self,
+        request: RenderRequest,
+        on_frame: FrameCallback,
+        *,
+        progress: ProgressCallback | None = None,
+        cancelled: CancelledCallback | None = None,
+    ) -> None:
+        """Compose the storyboard frame once, larger, and move the camera across it frame by frame."""
+        if cancelled is not None and cancelled():
+            raise RenderCancelled("previz clip cancelled before it started")
+        size = (request.width, request.height)
+        plate_size = (round(request.width * PLATE_SCALE), round(request.height * PLATE_SCALE))
+        plate = compose_frame(_resized(request, plate_size))
+        if progress is not None:
+            progress(1, 1)  # one composition: the frames that follow are reported by the caller
+        move = camera_move(request.camera)
+        for index in range(request.frames):
+            on_frame(plate.resize(size, Image.Resampling.BICUBIC, box=_window(move, index, request.frames, plate_size,
+                                                                                size)))
+
+
+def camera_move(notes: str) -> str:
+    """Return the camera move that a shot's camera notes name (a slow push-in when they name none)."""
+    text = notes.lower()
+    # Earliest in the notes first; at the same place the more specific pattern (listed first) wins.
+    found = [(match.start(), rank, name) for rank, (name, pattern) in enumerate(MOVES)
+             if (match := pattern.search(text))]
+    return min(found)[2] if found else DEFAULT_MOVE
+
+
+def _window(
+    move: str, index: int, frames: int, plate: tuple[int, int], size: tuple[int, int]
+) -> tuple[float, float, float, float]:
+    """Return the box of the plate that frame `index` shows: an eased move from the first frame to the last."""
+    t = index / (frames - 1) if frames > 1 else 0.0
+    t = t * t * (3 - 2 * t)  # ease in and out, as a camera operator would
+    (pw, ph), (w, h) = plate, size
+    if move in ("push_in", "pull_out", "hold"):
+        zoom = {"push_in": t, "pull_out": 1 - t, "hold": 0.5}[move]
+        bw, bh = pw - (pw - w) * zoom, ph - (ph - h) * zoom
+        return ((pw - bw) / 2, (ph - bh) / 2, (pw + bw) / 2, (ph + bh) / 2)
+    # A pan or tilt shows an output-sized window sliding across the plate, centred on the other axis.
+    along = {"pan_left": 1 - t, "pan_right": t, "tilt_up": 1 - t, "tilt_down": t}[move]
+    if move.startswith("pan"):
+        left, top = (pw - w) * along, (ph - h) / 2
+    else:
+        left, top = (pw - w) / 2, (ph - h) * along
+    return (left, top, left + w, top + h)
+
+
+def _resized(request: RenderRequest, size: tuple[int, int]) -> RenderRequest:
+    return dataclasses.replace(request, width=size[0], height=size[1])
 
 
 def compose_frame(request: RenderRequest) -> Image.Image:

@@ -59,13 +59,21 @@ def job_report(job: Job) -> tuple[list[str], dict[str, Any]]:
     for render in renders:
         label, where = labels[(render.shot_id, render.shot_revision)], blob_location(render.image_sha256)
         rows.append((label.code, label.title, f"r{render.shot_revision}", str(render.id)[:8], where,
-                     render.image_sha256))
+                     render.image_sha256, _clip(render.media)))
         data.append({"render": str(render.id), "shot": render.shot_id, "code": label.code, "title": label.title,
-                     "shot_revision": render.shot_revision, "image": where, "image_sha256": render.image_sha256})
+                     "shot_revision": render.shot_revision, "image": where, "image_sha256": render.image_sha256,
+                     "media": render.media})
     if rows:
-        lines += table(["shot", "title", "revision", "render", "image", "sha256"], rows)
+        lines += table(["shot", "title", "revision", "render", "image", "sha256", "clip"], rows)
     for error in job.errors:
         known = labels.get((error["shot"], error["shot_revision"]))
         lines.append(f"  error {known.code if known else error['shot']} r{error['shot_revision']}: {error['error']}")
     return lines, {"job": str(job.id), "kind": job.kind, "status": job.status, "done": job.done, "total": job.total,
                    "renders": data, "errors": job.errors}
+
+
+def _clip(media: dict[str, Any] | None) -> str:
+    """A clip's frames, rate and video hash; empty for a still."""
+    if not media or media.get("kind") != "video":
+        return ""
+    return f"{media['frames']} frames at {media['fps']} fps, video {media['video_sha256']}"

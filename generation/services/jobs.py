@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import dramatiq
@@ -16,6 +17,8 @@ from config.types import Actor
 from episodes.models import Cut, Episode, ShotRevision
 from eventlog import ConcurrencyError
 from generation.backends import BackendError
+from generation.backends.diffusers_backend import folder_clip_frames
+from generation.clips import clip_description
 from generation.errors import JobFinishedAlready, ModelUnavailable, NothingToRender, UnapprovedPin, UnlicensedPin
 from generation.events import JobCancelled, JobQueued, job_stream
 from generation.manifests import build_manifest, cast_entries, manifest_hash, preload_versions, unapproved
@@ -158,7 +161,8 @@ def render_items(revisions: Sequence[ShotRevision], *, studio_id: str) -> list[d
             continue
         model, runtime = runtimes.get(revision.model) or _runtime(revision.model, studio_id)
         runtimes[revision.model] = (model, runtime)
-        manifest = build_manifest(revision=revision, entries=entries, model=model, **runtime)
+        video = _clip_video(model, revision) if revision.frames > 1 else None
+        manifest = build_manifest(revision=revision, entries=entries, model=model, video=video, **runtime)
         items.append({"index": index, "shot": str(revision.shot_id), "shot_revision": revision.revision,
                       "manifest_hash": manifest_hash(manifest), "manifest": manifest})
     if refused:
@@ -195,6 +199,16 @@ def _runtime(model_id: str, studio_id: str) -> tuple[RenderModel, dict[str, Any]
         raise ModelUnavailable(f"The weights of model {model.name} v{model.version} changed since registration; "
                                "register them as a new version.", extra={"model": str(model.id)})
     return model, runtime
+
+
+def _clip_video(model: RenderModel, revision: ShotRevision) -> dict[str, Any]:
+    """Return a clip manifest's video section, refusing (422) a model whose pipeline makes stills only."""
+    most = folder_clip_frames(Path(model.path)) if model.backend == "diffusers" else revision.frames
+    if revision.frames > most:
+        can = f"renders at most {most} frames" if most else "renders stills only"
+        raise ModelUnavailable(f"Model {model.name} v{model.version} {can}; shot {revision.shot_id} asks for "
+                               f"{revision.frames} frames.", extra={"model": str(model.id), "frames": most})
+    return clip_description(model.backend)
 
 
 def _episode(episode_id: str) -> Episode:

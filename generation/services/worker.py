@@ -13,7 +13,7 @@ interval never pays a transaction of its own to say that it began.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,7 @@ from config.types import NamedActor
 from eventlog import ConcurrencyError, StreamWrite
 from eventlog.canonical import sha256_hex
 from generation.backends import RenderCancelled
+from generation.clips import Clip, clip_differences, is_clip, render_clip
 from generation.environment import apply_environment
 from generation.errors import PermanentRenderError
 from generation.events import (
@@ -54,6 +55,7 @@ from generation.models import (
 )
 from generation.rendering import Throttled, current_differences, manifest_backend, render_png
 from generation.selectors import registered_model
+from generation.services.clip_records import clip_reproduction, clip_store
 
 MAX_ATTEMPTS = 20
 CANCEL_CHECK_SECONDS = 0.25
@@ -156,23 +158,38 @@ def _render(state: _State) -> None:
         raise PermanentRenderError(f"the user who requested the job ({job.requested_by}) no longer exists")
     manifest = item.manifest
     backend = manifest_backend(manifest, _model(manifest["model"]["id"]))
-    differences = current_differences(manifest, backend)
+    differences = current_differences(manifest, backend) + (clip_differences(manifest) if is_clip(manifest) else [])
     if differences:
         keys = ", ".join(d["key"] for d in differences)
         raise PermanentRenderError(f"this worker cannot render the manifest as recorded; it differs in: {keys}")
-    png = render_png(manifest, item.manifest_hash, backend, cancelled=_cancelled(str(job.id)),
-                     progress=_progress(state))
+    clip = _render_clip(state, backend) if is_clip(manifest) else None
+    png = clip.poster if clip else render_png(manifest, item.manifest_hash, backend, cancelled=_cancelled(str(job.id)),
+                                              progress=_progress(state))
     blob = _store(png, str(job.studio_id))  # durable before the append: no append waits on a disk
+    made: list[MadeBlob] = []
+    media = None
     recorded = False
     try:
-        recorded = _record(str(job.id), item.index, _reuse_or_record(blob), state, actor=state.requester)
+        if clip:  # the MP4 beside its poster, durable before the append too
+            made, media = clip_store(clip, studio_id=str(job.studio_id), poster=blob)
+        recorded = _record(str(job.id), item.index, _reuse_or_record(blob, media, made), state, actor=state.requester)
     finally:
         if not recorded:  # refused, or the item finished meanwhile: leave no file the log does not name
-            blob_discard(blob=blob)
+            for stored in (blob, *made):
+                blob_discard(blob=stored)
 
 
-def _reuse_or_record(blob: MadeBlob | None) -> Callable[[_State, int], list[StreamWrite]]:
-    """Return a builder that records this render, or reuses the manifest's render if one exists."""
+def _render_clip(state: _State, backend: Any) -> Clip:
+    progress = _progress(state)
+    return render_clip(state.item.manifest, state.item.manifest_hash, backend, cancelled=_cancelled(str(state.job.id)),
+                       progress=progress, frame_progress=progress.frame)
+
+
+def _reuse_or_record(
+    blob: MadeBlob | None, media: dict[str, Any] | None = None, made: Sequence[MadeBlob] = (),
+) -> Callable[[_State, int], list[StreamWrite]]:
+    """Return a builder that records this render (a clip: with its media and the files `made` for it),
+    or reuses the manifest's render if one exists."""
     render_id = str(uuid.uuid4())
 
     def build(state: _State, conflicts: int) -> list[StreamWrite]:
@@ -191,8 +208,9 @@ def _reuse_or_record(blob: MadeBlob | None) -> Callable[[_State, int], list[Stre
             render = RenderSucceeded(render_id=render_id, job_id=str(job.id), index=item.index,
                                      studio_id=str(job.studio_id), shot_id=item.shot_id,
                                      shot_revision=item.shot_revision, manifest_hash=item.manifest_hash,
-                                     manifest=item.manifest, image_sha256=blob.sha256)
-            writes[:0] = [*blob.writes, StreamWrite(render_stream(item.manifest_hash), [render], 0)]
+                                     manifest=item.manifest, image_sha256=blob.sha256, media=media)
+            files = [write for stored in (blob, *made) for write in stored.writes]
+            writes[:0] = [*files, StreamWrite(render_stream(item.manifest_hash), [render], 0)]
         return writes
 
     return build
@@ -216,13 +234,18 @@ def _reproduce(state: _State) -> None:
     recorded = Render.objects.get(manifest_hash=item.manifest_hash)
     backend = manifest_backend(manifest, _model(manifest["model"]["id"]))
     apply_environment(manifest.get("environment", {}))
-    png = render_png(manifest, item.manifest_hash, backend, cancelled=_cancelled(str(job.id)),
-                     progress=_progress(state))
-    reproduced = sha256_hex(png)
-    compared = ReproductionCompared(
-        job_id=str(job.id), index=item.index, render_id=str(recorded.id),
-        identical=reproduced == recorded.image_sha256, recorded_sha256=recorded.image_sha256,
-        reproduced_sha256=reproduced, environment=current_differences(manifest, backend))
+    if is_clip(manifest):
+        compared = clip_reproduction(job_id=str(job.id), index=item.index, recorded=recorded,
+                                     clip=_render_clip(state, backend),
+                                     environment=current_differences(manifest, backend))
+    else:
+        png = render_png(manifest, item.manifest_hash, backend, cancelled=_cancelled(str(job.id)),
+                         progress=_progress(state))
+        reproduced = sha256_hex(png)
+        compared = ReproductionCompared(
+            job_id=str(job.id), index=item.index, render_id=str(recorded.id),
+            identical=reproduced == recorded.image_sha256, recorded_sha256=recorded.image_sha256,
+            reproduced_sha256=reproduced, environment=current_differences(manifest, backend))
 
     def build(current: _State, conflicts: int) -> list[StreamWrite]:
         finish = _finish(current.job, current.item, JobStatus.SUCCEEDED, comparison=compared)
@@ -292,7 +315,7 @@ def _reproduce_result(others: list[JobItem], item: JobItem, comparison: Reproduc
     mine = None if comparison is None else {
         "render": comparison.render_id, "identical": comparison.identical,
         "recorded_sha256": comparison.recorded_sha256, "reproduced_sha256": comparison.reproduced_sha256,
-        "environment": comparison.environment}
+        "environment": comparison.environment, **({"clip": comparison.clip} if comparison.clip else {})}
     details.append(_detail(item.shot_id, item.shot_revision, mine, "" if mine else "failed"))
     return {"identical": sum(1 for d in details if d.get("identical") is True),
             "different": sum(1 for d in details if d.get("identical") is False), "details": details}
@@ -317,15 +340,30 @@ def _cancelled(job_id: str) -> Callable[[], bool]:
                      first_after=CANCEL_CHECK_SECONDS)
 
 
-def _progress(state: _State) -> Callable[[int, int], None]:
-    """Return a per-step progress callback writing the non-event-sourced RenderProgress row (every second);
-    its first write also records JobStarted if the job is still queued."""
-    job_id, index = str(state.job.id), state.item.index
+class _Progress:
+    """A render's per-step callback, with `frame` as a clip's per-frame one: both write the non-event-sourced
+    RenderProgress row at most every second; its first write also records JobStarted if the job is still queued."""
 
-    def write() -> None:
-        _record_started(state)
-        step, steps = latest
-        values = {"index": index, "step": step, "steps": steps, "updated_at": timezone.now()}
+    def __init__(self, state: _State) -> None:
+        self._state = state
+        self.step, self.steps, self.frame_done, self.frames = 0, 0, 0, 0
+        # Renders shorter than PROGRESS_SECONDS never write progress.
+        self._throttled = Throttled(self._write, PROGRESS_SECONDS, first_after=PROGRESS_SECONDS)
+
+    def __call__(self, step: int, steps: int) -> None:
+        self.step, self.steps = step, steps
+        self._throttled()
+
+    def frame(self, frame: int, frames: int) -> None:
+        """Report that `frame` of a clip's `frames` is made."""
+        self.frame_done, self.frames = frame, frames
+        self._throttled()
+
+    def _write(self) -> None:
+        _record_started(self._state)
+        job_id = str(self._state.job.id)
+        values = {"index": self._state.item.index, "step": self.step, "steps": self.steps, "frame": self.frame_done,
+                  "frames": self.frames, "updated_at": timezone.now()}
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 # A progress row is a cache: it need not wait for the disk (a crash loses a second of progress).
@@ -334,12 +372,7 @@ def _progress(state: _State) -> Callable[[int, int], None]:
             if not RenderProgress.objects.filter(job_id=job_id).update(**values):
                 RenderProgress.objects.get_or_create(job_id=job_id, defaults=values)
 
-    latest = [0, 0]
-    # Renders shorter than PROGRESS_SECONDS never write progress.
-    throttled = Throttled(write, PROGRESS_SECONDS, first_after=PROGRESS_SECONDS)
 
-    def report(step: int, steps: int) -> None:
-        latest[:] = [step, steps]
-        throttled()
-
-    return report
+def _progress(state: _State) -> _Progress:
+    """Return the progress callbacks of one render (see _Progress)."""
+    return _Progress(state)

@@ -38,3 +38,25 @@ def test_the_demo_loads_a_studio_ready_to_render_and_only_into_an_empty_database
     listed = call("demo")
     assert f"exists already ({studio.id})" in listed
     assert all(str(episode.id) in listed for episode in episodes)
+
+
+def test_the_demo_has_a_shot_that_renders_as_a_48_frame_previz_clip():
+    # given
+    from django.contrib.auth import get_user_model
+
+    from episodes.models import ShotRevision
+    from generation.models import Render
+    from generation.services import episode_render, job_item_run
+
+    call("demo", "--if-empty")
+    clip = ShotRevision.objects.get(frames=48)
+    admin = get_user_model().objects.get(username="demo-admin")
+    # when
+    job = episode_render(actor=admin, episode_id=str(Shot.objects.get(pk=clip.shot_id).episode_id))
+    for index in range(job.total):
+        job_item_run(job_id=str(job.id), index=index)
+    # then
+    render = Render.objects.get(shot_id=str(clip.shot_id))
+    assert (render.media["kind"], render.media["frames"], render.media["fps"]) == ("video", 48, 24)
+    assert render.manifest["model"]["backend"] == "previz"
+    assert Render.objects.filter(job_id=str(job.id), media__isnull=True).count() == 4

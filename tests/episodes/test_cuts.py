@@ -42,7 +42,8 @@ def test_locking_an_episode_records_its_ordered_shot_revisions_and_their_content
     assert body["hash"] == _expected_hash(expected)
     assert body["shots"] == [{"shot": str(early.id), "revision": 1}, {"shot": str(late.id), "revision": 2}]
     assert body["number"] == 1 and body["cut"] == body["id"]
-    assert api.get(f"/api/cuts/{body['cut']}/").json()["revisions"] == expected
+    # A still's frames and fps are shown but stay out of the hash: cuts locked before clips hash alike.
+    assert api.get(f"/api/cuts/{body['cut']}/").json()["revisions"] == [{**r, "frames": 1, "fps": 24} for r in expected]
 
 
 def test_later_shot_revisions_never_change_an_existing_cut(

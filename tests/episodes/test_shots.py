@@ -248,3 +248,48 @@ def test_the_episode_read_models_equal_a_rebuild_from_the_log(
     revise(shot, seed=99)
     # then
     rebuilt_equals_live()
+
+
+def test_a_shot_may_ask_for_a_clip_and_a_revision_keeps_or_changes_its_frames(
+    api: Any, episode: Any, previz: Any, make_asset: Any,
+) -> None:
+    # given
+    mara = make_asset("Mara")
+    cast = [{"asset": str(mara.id), "version": 1}]
+    still = api.post(f"/api/episodes/{episode.id}/shots/", _body(previz, cast), format="json").json()
+    clip = api.post(f"/api/episodes/{episode.id}/shots/", _body(previz, cast, frames=48, fps=12),
+                    format="json").json()
+    # when
+    revised = api.post(f"/api/shots/{clip['id']}/revisions/", {"expected_revision": 1, "frames": 24},
+                       format="json")
+    # then
+    assert revised.status_code == 201, revised.json()
+    assert (revised.json()["frames"], revised.json()["fps"]) == (24, 12)
+    shown = api.get(f"/api/shots/{still['id']}/").json()
+    assert (shown["frames"], shown["fps"]) == (1, 24)
+    assert ShotRevision.objects.get(pk=f"{clip['id']}:2").frames == 24
+    assert eventlog.load_stream(f"shot-{clip['id']}")[-1].payload.changed == ["frames"]
+
+
+def test_a_shot_revision_recorded_before_clips_existed_reads_as_a_still(previz: Any, make_asset: Any,
+                                                                          episode: Any) -> None:
+    # given a ShotCreated of the earlier shape: its content has no frames and no fps
+    import uuid
+
+    from episodes.events import ShotCreated, shot_stream
+
+    mara = make_asset("Mara")
+    shot_id = str(uuid.uuid4())
+    content = {"order": 1, "title": "", "description": "", "prompt": "Mara", "negative_prompt": "", "camera": "",
+               "duration": None, "seed": 1, "width": 64, "height": 64, "steps": 1, "guidance": 7.5,
+               "model": str(previz.id), "cast": [{"asset": str(mara.id), "version": 1, "role": ""}]}
+    event = ShotCreated(shot_id=shot_id, episode_id=str(episode.id), studio_id=str(episode.studio_id), revision=1,
+                        content=content, author="ada")
+    # when
+    eventlog.append(shot_stream(shot_id), [event], expected_version=0, studio_id=str(episode.studio_id))
+    # then
+    revision = ShotRevision.objects.get(pk=f"{shot_id}:1")
+    assert (revision.frames, revision.fps) == (1, 24)
+    from eventlog.projections import replay_check
+
+    assert replay_check(["episodes"]) is None

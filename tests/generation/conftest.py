@@ -96,7 +96,8 @@ def make_episode(studio: Any, admin_user: Any, harbour_cast: dict[str, Any]) -> 
 
     counter = {"episodes": 0}
 
-    def make(model: Any, *, shots: int = 2, size: int = 64, steps: int = 2, cast: list[dict] | None = None) -> Any:
+    def make(model: Any, *, shots: int = 2, size: int = 64, steps: int = 2, cast: list[dict] | None = None,
+             **clip: Any) -> Any:  # clip: frames, fps, camera
         counter["episodes"] += 1
         series = series_create(actor=admin_user, studio_id=str(studio.id), title=f"Series {counter['episodes']}")
         episode = episode_create(actor=admin_user, series_id=str(series.id), number=1, title="Pilot")
@@ -106,7 +107,7 @@ def make_episode(studio: Any, admin_user: Any, harbour_cast: dict[str, Any]) -> 
         for index in range(shots):
             shot_create(actor=admin_user, episode_id=str(episode.id), prompt=f"shot {index + 1}: Mei looks out",
                         title=f"Shot {index + 1}", cast=pins, seed=100 + index, width=size, height=size,
-                        steps=steps, guidance=5.0, model=str(model.id))
+                        steps=steps, guidance=5.0, model=str(model.id), **clip)
         return episode
 
     return make

@@ -45,9 +45,15 @@ class Command(ConsoleCommand):
             environment = "; ".join(f"{d['key']}: recorded {d['recorded']!r}, now {d['current']!r}"
                                     for d in detail.get("environment", []))
             rows.append((label.code if label else detail["shot"], label.title if label else "",
-                         f"r{detail['shot_revision']}", VERDICTS[detail.get("identical")], environment))
+                         f"r{detail['shot_revision']}", _verdict(detail), environment))
         if rows:
             lines += table(["shot", "title", "revision", "verdict", "environment differences"], rows)
         refused = "" if job.status == "succeeded" and not result.get("different") else \
             "the reproduction was not identical"
         return Result(lines=lines, data={"job": str(job.id), "status": job.status, **result}, refused=refused)
+
+
+def _verdict(detail: dict[str, Any]) -> str:
+    """identical / DIFFERENT / failed, with what a clip's comparison found (file, frames or encoder)."""
+    verdict = VERDICTS[detail.get("identical")]
+    return f"{verdict} (clip: {detail['clip']['reason']})" if detail.get("clip") else verdict
