@@ -13,6 +13,8 @@ from rest_framework.views import APIView
 
 from generation import selectors, services
 from generation.models import Backend, Job, Render, RenderModel, RerenderPlan
+from generation.provenance import provenance_check
+from generation.rendering import read_blob
 
 OBJECT = OpenApiTypes.OBJECT
 
@@ -128,6 +130,17 @@ class RenderDetailApi(APIView):
     @extend_schema(responses=OBJECT)
     def get(self, request: Request, render_id: str) -> Response:
         return Response(render_body(selectors.render_get(user=request.user, render_id=str(render_id))))
+
+
+class RenderProvenanceApi(APIView):
+    """Check a render's stored PNG: its C2PA Content Credentials and its manifest against the log."""
+
+    @extend_schema(responses=OBJECT)
+    def get(self, request: Request, render_id: str) -> Response:
+        render = selectors.render_get(user=request.user, render_id=str(render_id))
+        report = provenance_check(read_blob(render.image_sha256))
+        return Response({"render": str(render.id), "ok": report["ok"], "c2pa": report["c2pa"], "log": report["log"],
+                         "checks": report["checks"]})
 
 
 def plan_body(plan: RerenderPlan) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from config.types import NamedActor
 from eventlog import ConcurrencyError, StreamWrite
 from eventlog.canonical import sha256_hex
 from generation.backends import RenderCancelled
+from generation.credentials import content_sha256, sign_png
 from generation.environment import apply_environment
 from generation.errors import PermanentRenderError
 from generation.events import (
@@ -52,7 +53,14 @@ from generation.models import (
     RenderModel,
     RenderProgress,
 )
-from generation.rendering import Throttled, current_differences, manifest_backend, render_png
+from generation.rendering import (
+    Throttled,
+    current_differences,
+    manifest_backend,
+    read_blob,
+    read_reference,
+    render_png,
+)
 from generation.selectors import registered_model
 
 MAX_ATTEMPTS = 20
@@ -162,6 +170,7 @@ def _render(state: _State) -> None:
         raise PermanentRenderError(f"this worker cannot render the manifest as recorded; it differs in: {keys}")
     png = render_png(manifest, item.manifest_hash, backend, cancelled=_cancelled(str(job.id)),
                      progress=_progress(state))
+    png = sign_png(png, manifest=manifest, manifest_hash=item.manifest_hash, read_blob=read_reference)
     blob = _store(png, str(job.studio_id))  # durable before the append: no append waits on a disk
     recorded = False
     try:
@@ -218,10 +227,11 @@ def _reproduce(state: _State) -> None:
     apply_environment(manifest.get("environment", {}))
     png = render_png(manifest, item.manifest_hash, backend, cancelled=_cancelled(str(job.id)),
                      progress=_progress(state))
-    reproduced = sha256_hex(png)
+    # The stored PNG is signed and a signature differs on every run: compare the content it signs.
+    reproduced, recorded_content = sha256_hex(png), content_sha256(read_blob(recorded.image_sha256))
     compared = ReproductionCompared(
         job_id=str(job.id), index=item.index, render_id=str(recorded.id),
-        identical=reproduced == recorded.image_sha256, recorded_sha256=recorded.image_sha256,
+        identical=reproduced == recorded_content, recorded_sha256=recorded_content,
         reproduced_sha256=reproduced, environment=current_differences(manifest, backend))
 
     def build(current: _State, conflicts: int) -> list[StreamWrite]:
