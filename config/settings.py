@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "assets",
     "episodes",
     "generation",
+    "delivery",
     "rights",
     "reviews",
     "demo",

@@ -1,0 +1,15 @@
+"""Delivery errors."""
+
+from __future__ import annotations
+
+from config.errors import RuleViolation
+
+
+class ShotNotRendered(RuleViolation):
+    """Raised when a cut to export has a shot revision with no render yet."""
+
+    code = "shot_not_rendered"
+
+
+class ExportFailure(Exception):
+    """Raised when an export's file cannot be made (recorded on the export, not retried)."""
