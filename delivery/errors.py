@@ -9,7 +9,3 @@ class ShotNotRendered(RuleViolation):
     """Raised when a cut to export has a shot revision with no render yet."""
 
     code = "shot_not_rendered"
-
-
-class ExportFailure(Exception):
-    """Raised when an export's file cannot be made (recorded on the export, not retried)."""

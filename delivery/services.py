@@ -13,7 +13,7 @@ import eventlog
 from assets.services import MadeBlob, blob_discard, blob_store_file
 from config.errors import InvalidInput, NotFound
 from config.types import Actor
-from delivery.errors import ExportFailure, ShotNotRendered
+from delivery.errors import ShotNotRendered
 from delivery.events import ExportFailed, ExportRequested, ExportSucceeded, export_stream
 from delivery.exporters import make_export
 from delivery.models import Export, ExportFormat, ExportProgress, ExportStatus
@@ -100,7 +100,7 @@ def export_run(*, export_id: str) -> None:
         made = make_export(export.format, name=f"{episode.title} cut {cut.number}", shots=export.shots,
                            metadata=metadata, options=export.options, read_blob=read_blob,
                            progress=_progress(export_id))
-    except (ExportFailure, ValueError, OSError) as error:
+    except Exception as error:  # any failure is recorded: asking again queues the export again
         _append(stream, [ExportFailed(export_id=export_id, error=str(error)[:2000])], stream_version, export)
         return
     blob = blob_store_file(studio_id=str(export.studio_id), data=made.data, content_type=made.content_type)
