@@ -83,6 +83,10 @@ def sign_png(png: bytes, *, manifest: dict[str, Any], manifest_hash: str,
     """Return `png` with C2PA Content Credentials: created by a trained algorithmic model, the manifest's
     reference images as ingredients, and the render manifest with its hash as the studio's assertion."""
     keys = keys or signing_keys()
+    ingredients = []
+    for reference in manifest.get("request", {}).get("references", []):
+        data = read_blob(reference["sha256"])
+        ingredients.append((_ingredient(reference, data), data))
     claim = {
         "claim_generator_info": [{"name": "Continuity", "version": _version()}],
         "title": f"render {manifest_hash[:12]}.png",
@@ -93,21 +97,33 @@ def sign_png(png: bytes, *, manifest: dict[str, Any], manifest_hash: str,
                  "softwareAgent": {"name": "Continuity", "version": _version()}}]}},
             {"label": settings.C2PA_ASSERTION_LABEL, "data": {"manifest_hash": manifest_hash, "manifest": manifest}},
         ],
+        # A reference without credentials of its own is declared by its hash: handing its bytes to the
+        # SDK would cost ~0.7 ms a reference and add nothing (an ingredient records no content hash).
+        "ingredients": [ingredient for ingredient, data in ingredients if not _has_credentials(data)],
     }
     signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(b"es256", keys.chain, keys.key, None))
     builder = c2pa.Builder(claim, context=_context(keys.anchors, signing=True))
     try:
-        for reference in manifest.get("request", {}).get("references", []):
-            data = read_blob(reference["sha256"])
-            title = f"{reference.get('name', '')} ({reference.get('role') or reference.get('kind', '')})"
-            builder.add_ingredient({"title": title.strip(), "relationship": "inputTo",
-                                    "instance_id": f"sha256:{reference['sha256']}"}, _format(data), io.BytesIO(data))
+        for ingredient, data in ingredients:
+            if _has_credentials(data):  # its own manifest travels along as the ingredient's provenance
+                builder.add_ingredient(ingredient, ingredient["format"], io.BytesIO(data))
         signed = io.BytesIO()
         builder.sign(signer, "image/png", io.BytesIO(png), signed)
         return signed.getvalue()
     finally:
         builder.close()
         signer.close()
+
+
+def _ingredient(reference: dict[str, Any], data: bytes) -> dict[str, Any]:
+    title = f"{reference.get('name', '')} ({reference.get('role') or reference.get('kind', '')})"
+    return {"title": title.strip(), "format": _format(data), "relationship": "inputTo",
+            "instance_id": f"sha256:{reference['sha256']}"}
+
+
+def _has_credentials(data: bytes) -> bool:
+    # Every C2PA manifest store is a JUMBF box labelled "c2pa"; a false positive only costs the SDK a look.
+    return b"c2pa" in data
 
 
 def verify_png(data: bytes, *, anchors: bytes | None | object = _DEFAULT) -> dict[str, Any]:

@@ -185,3 +185,23 @@ def test_the_development_chain_is_made_once_with_the_signing_key_alone_and_priva
     assert chain.key.stat().st_mode & 0o077 == 0
     assert b"PRIVATE KEY" not in chain.chain.read_bytes() + chain.root.read_bytes()
     assert "DEVELOPMENT ONLY" in (tmp_path / "dev" / "README.txt").read_text()
+
+
+def test_a_reference_with_credentials_of_its_own_brings_its_manifest_as_the_ingredients(
+        admin_user, make_episode, previz_model):
+    # given a render whose first reference is itself a signed render
+    render = rendered(admin_user, make_episode, previz_model)
+    signed_reference = read_blob(render.image_sha256)
+    references = render.manifest["request"]["references"]
+    blobs = {r["sha256"]: read_reference(r["sha256"]) for r in references}
+    blobs[references[0]["sha256"]] = signed_reference
+    unsigned = render_png(render.manifest, render.manifest_hash, manifest_backend(render.manifest, previz_model))
+    # when
+    png = sign_png(unsigned, manifest=render.manifest, manifest_hash=render.manifest_hash, read_blob=blobs.__getitem__)
+    # then
+    store = json.loads(c2pa.Reader("image/png", io.BytesIO(png)).json())
+    ingredients = store["manifests"][store["active_manifest"]]["ingredients"]
+    declared_then_read = [*references[1:], references[0]]
+    assert [i["instance_id"] for i in ingredients] == [f"sha256:{r['sha256']}" for r in declared_then_read]
+    assert [bool(i.get("active_manifest")) for i in ingredients] == [False] * (len(references) - 1) + [True]
+    assert verify_png(png)["state"] == "trusted"
