@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.types import Actor
 from delivery import selectors, services
 from delivery.models import Export, ExportFormat
 
@@ -30,6 +31,17 @@ def export_body(export: Export) -> dict[str, Any]:
             "error": export.error or None, "options": export.options, "shots": export.shots,
             "requested_by": export.requested_by, "created_at": export.created_at.isoformat(),
             "finished_at": export.finished_at.isoformat() if export.finished_at else None}
+
+
+def export_job_body(user: Actor, job_id: str) -> dict[str, Any] | None:
+    """Return an export as a job (the shape of GET /api/jobs/{id}), or None when no export has this id."""
+    if not Export.objects.filter(pk=job_id).exists():
+        return None
+    body = export_body(selectors.export_get(user=user, export_id=job_id))
+    return {"id": body["id"], "kind": "export", "status": body["status"], "done": body["done"],
+            "total": body["total"], "errors": [body["error"]] if body["error"] else [], "renders": [],
+            "export": body["id"], "cut": body["cut"], "studio": body["studio"], "result": {"blob": body["blob"]},
+            "created_at": body["created_at"], "finished_at": body["finished_at"]}
 
 
 class CutExportApi(APIView):

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.errors import NotFound
 from generation import selectors, services
 from generation.models import Backend, Job, Render, RenderModel, RerenderPlan
 from generation.provenance import provenance_check
@@ -109,11 +110,19 @@ class EpisodeReproduceApi(APIView):
 
 
 class JobDetailApi(APIView):
-    """Show a job: status, coarse progress (done of total), errors, renders and a reproduction's result."""
+    """Show a job: status, coarse progress (done of total), errors, renders and a reproduction's result
+    (or a job of an app above generation, such as an export, through the lookups it registered)."""
 
     @extend_schema(responses=OBJECT)
     def get(self, request: Request, job_id: str) -> Response:
-        return Response(job_body(selectors.job_get(user=request.user, job_id=str(job_id))))
+        try:
+            return Response(job_body(selectors.job_get(user=request.user, job_id=str(job_id))))
+        except NotFound:
+            for lookup in selectors.other_job_lookups:
+                body = lookup(request.user, str(job_id))
+                if body is not None:
+                    return Response(body)
+            raise
 
 
 class JobCancelApi(APIView):

@@ -11,7 +11,7 @@ import pytest
 import eventlog
 from delivery.exporters import make_export
 from delivery.models import Export
-from delivery.services import cut_shots
+from delivery.services import cut_shots, export_run
 from generation.models import Render
 from generation.rendering import read_blob
 
@@ -181,3 +181,19 @@ def test_the_export_events_rebuild_the_same_read_model(make_cut, exported, rebui
     # then
     assert event_types(before) == ["ExportRequested", "BlobStored", "ExportSucceeded"]
     rebuilt_equals_live()
+
+
+def test_the_job_of_an_export_is_shown_at_the_jobs_endpoint_too(api, client_for, make_user, make_cut):
+    # given
+    cut = make_cut()
+    response = api.post(f"/api/cuts/{cut.id}/exports/", {"format": "edl"}, format="json")
+    job = response.json()["job"]
+    queued = api.get(f"/api/jobs/{job}/").json()
+    # when
+    export_run(export_id=response.json()["export"]["id"])
+    done = api.get(f"/api/jobs/{job}/").json()
+    # then
+    assert (queued["kind"], queued["status"], queued["export"]) == ("export", "queued", response.json()["export"]["id"])
+    assert (done["status"], done["done"], done["total"]) == ("succeeded", 3, 3)
+    assert done["result"]["blob"] == api.get(f"/api/exports/{job}/").json()["blob"]
+    assert client_for(make_user("stranger")).get(f"/api/jobs/{job}/").status_code == 404
