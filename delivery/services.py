@@ -52,6 +52,8 @@ def export_request(*, actor: Actor, cut_id: str, format: str, burn_in: bool = Tr
                         studio_id=str(cut.studio_id))
     except ConcurrencyError:  # someone asked for the same export at the same moment: theirs is the one
         return Export.objects.get(cut_id=cut.id, format=format), False
+    if existing is not None:  # a failed export queued again starts its progress afresh
+        ExportProgress.objects.filter(export_id=export_id).delete()
     transaction.on_commit(lambda: export_enqueue(export_id))
     return Export.objects.get(pk=export_id), True
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 C2PA_CHUNK = b"caBX"
 _FORMATS = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"RIFF": "image/webp"}
 _DEFAULT = object()
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,9 @@ def _load_keys(chain: str, key: str, anchors: str, dev_dir: str) -> SigningKeys:
         return SigningKeys(Path(chain).read_bytes(), Path(key).read_bytes(),
                            Path(anchors).read_bytes() if anchors else None)
     dev = dev_chain(Path(dev_dir))
+    if not settings.DEBUG:
+        logger.warning("Signing renders with the DEVELOPMENT-ONLY chain in %s: set C2PA_CERT_CHAIN and "
+                       "C2PA_PRIVATE_KEY to the studio's certificate (see the README).", dev_dir)
     root = Path(anchors).read_bytes() if anchors else dev.root.read_bytes()
     return SigningKeys(dev.chain.read_bytes(), dev.key.read_bytes(), root, development=True)
 

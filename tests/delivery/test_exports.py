@@ -197,3 +197,36 @@ def test_the_job_of_an_export_is_shown_at_the_jobs_endpoint_too(api, client_for,
     assert (done["status"], done["done"], done["total"]) == ("succeeded", 3, 3)
     assert done["result"]["blob"] == api.get(f"/api/exports/{job}/").json()["blob"]
     assert client_for(make_user("stranger")).get(f"/api/jobs/{job}/").status_code == 404
+
+
+def test_a_failed_export_is_recorded_and_asking_again_queues_it_again(api, make_cut, monkeypatch):
+    # given an export whose renders cannot be read
+    from delivery import services
+
+    cut = make_cut()
+    response = api.post(f"/api/cuts/{cut.id}/exports/", {"format": "otioz"}, format="json")
+    export_id = response.json()["export"]["id"]
+
+    def unreadable(sha256):
+        raise FileNotFoundError(f"blob {sha256} is gone")
+
+    monkeypatch.setattr(services, "read_blob", unreadable)
+    export_run(export_id=export_id)
+    failed = api.get(f"/api/exports/{export_id}/").json()
+    monkeypatch.undo()
+    # when
+    again = api.post(f"/api/cuts/{cut.id}/exports/", {"format": "otioz"}, format="json").json()["export"]
+    export_run(export_id=export_id)
+    # then
+    assert (failed["status"], failed["blob"]) == ("failed", None) and "is gone" in failed["error"]
+    assert (again["id"], again["status"]) == (export_id, "queued")
+    assert api.get(f"/api/exports/{export_id}/").json()["status"] == "succeeded"
+
+
+def test_a_second_delivery_of_the_message_records_nothing(make_cut, exported, no_new_events):
+    # given
+    cut = make_cut()
+    body = exported(cut, "edl")
+    # when / then
+    with no_new_events():
+        export_run(export_id=body["id"])
