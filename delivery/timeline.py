@@ -7,6 +7,7 @@ render, manifest hash, image hash).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -47,8 +48,10 @@ def cut_timeline(name: str, shots: Sequence[dict[str, Any]], *, metadata: dict[s
         frames = _frames(shot["frames"], fps)
         media = otio.schema.ExternalReference(target_url=media_url(shot), available_range=frames)
         media.name = media_name(shot)
+        # The EDL adapter would cut the file name to 8 characters (E01_SH01 for SH010 to SH019): name the reel.
         clip = otio.schema.Clip(name=clip_name(shot), media_reference=media, source_range=frames,
-                                metadata={"continuity": {key: shot[key] for key in sorted(shot)}})
+                                metadata={"continuity": {key: shot[key] for key in sorted(shot)},
+                                          "cmx_3600": {"reel": re.sub("[^A-Za-z0-9]", "", shot["code"])[:8]}})
         clip.markers.append(otio.schema.Marker(
             name=clip_name(shot), color=otio.schema.MarkerColor.GREEN,
             marked_range=_frames(1, fps)))

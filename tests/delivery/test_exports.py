@@ -78,6 +78,7 @@ def test_an_edl_parses_back_with_the_names_durations_and_markers(make_cut, expor
     timeline = read_timeline(body, "cmx_3600")
     assert clips(timeline) == [(n, f, 24.0, [n.upper()]) for n, f in zip(NAMES, FRAMES, strict=True)]
     assert "* FROM CLIP NAME:  E01_SH010 r1" in read_blob(body["blob"]).decode()
+    assert [c.metadata["cmx_3600"]["reel"] for c in timeline.find_clips()] == ["E01SH010", "E01SH020", "E01SH030"]
     assert body["content_type"] == "text/plain"
 
 
