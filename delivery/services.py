@@ -65,6 +65,14 @@ def export_enqueue(export_id: str, broker: Any = None) -> None:
     (broker or dramatiq.get_broker()).enqueue(message)
 
 
+def exports_resume(broker: Any = None) -> int:
+    """Re-send the message of every queued export; return how many were sent."""
+    queued = list(Export.objects.filter(status=ExportStatus.QUEUED).order_by("created_at").values_list("id", flat=True))
+    for export_id in queued:
+        export_enqueue(str(export_id), broker)
+    return len(queued)
+
+
 def cut_shots(cut: Cut) -> list[dict[str, Any]]:
     """Return what an export of the cut shows, shot by shot: code, revision, frames and the latest render."""
     episode = Episode.objects.get(pk=cut.episode_id)

@@ -52,3 +52,21 @@ def test_the_export_actor_makes_the_file_through_a_real_broker_and_worker(admin_
     # then
     export.refresh_from_db()
     assert (created, export.status, export.details["frames"]) == (True, "succeeded", 6)
+
+
+@pytest.mark.django_db
+def test_a_booting_in_process_worker_re_sends_queued_exports(admin_user, make_cut):
+    # given an export queued in a process that died with its in-process queue
+    from dramatiq.brokers.stub import StubBroker
+
+    from delivery.services import exports_resume
+
+    cut = make_cut((0.25,))
+    export, _created = export_request(actor=admin_user, cut_id=str(cut.id), format="edl")
+    broker = StubBroker()
+    broker.declare_queue(EXPORT_QUEUE)
+    # when
+    sent = exports_resume(broker)
+    # then
+    message = broker.queues[EXPORT_QUEUE].get_nowait()
+    assert (sent, list(dramatiq.Message.decode(message).args)) == (1, [str(export.id)])
