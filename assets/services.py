@@ -250,6 +250,15 @@ def blob_store_made(*, studio_id: str, data: bytes, info: ImageInfo | None = Non
     return MadeBlob(sha, [_blob_stored(studio_id, sha, info, len(content))], stored)
 
 
+def blob_store_file(*, studio_id: str, data: bytes, content_type: str) -> MadeBlob:
+    """Durably store a file the system made that is not an image (an export of a cut); return the write
+    to append with it. Such a blob has no pixel size (0 × 0) and no thumbnail."""
+    sha = hashlib.sha256(data).hexdigest()
+    stored = storage_put(blob_key(sha), data)
+    event = BlobStored(studio_id=studio_id, sha256=sha, content_type=content_type, width=0, height=0, size=len(data))
+    return MadeBlob(sha, [StreamWrite(blob_stream(sha), [event], expected_version=None)], stored)
+
+
 def blob_discard(*, blob: MadeBlob) -> None:
     """Remove the file of made bytes whose append was refused, unless a blob row holds those bytes."""
     _discard_unreferenced(blob.sha256, [blob_key(blob.sha256)] if blob.stored else [])

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "assets",
     "episodes",
     "generation",
+    "delivery",
     "rights",
     "reviews",
     "demo",
@@ -248,3 +249,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Delivery: C2PA Content Credentials -----------------------------------------------------
+# The studio's signing certificate chain (signing certificate first, then intermediates; PEM), its
+# private key (PKCS8 PEM) and the trust anchors (root PEM) verification accepts. Unset: a
+# development-only chain is made under C2PA_DEV_DIR on first use (see generation/devca.py).
+C2PA_CERT_CHAIN = os.environ.get("C2PA_CERT_CHAIN", "")
+C2PA_PRIVATE_KEY = os.environ.get("C2PA_PRIVATE_KEY", "")
+C2PA_TRUST_ANCHORS = os.environ.get("C2PA_TRUST_ANCHORS", "")
+C2PA_DEV_DIR = Path(os.environ.get("C2PA_DEV_DIR", VAR_DIR / "c2pa-dev"))
+C2PA_ASSERTION_LABEL = os.environ.get("C2PA_ASSERTION_LABEL", "org.continuity.render")

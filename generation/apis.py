@@ -11,8 +11,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.errors import NotFound
 from generation import selectors, services
 from generation.models import Backend, Job, Render, RenderModel, RerenderPlan
+from generation.provenance import provenance_check
+from generation.rendering import read_blob
 
 OBJECT = OpenApiTypes.OBJECT
 
@@ -119,11 +122,19 @@ class EpisodeReproduceApi(APIView):
 
 
 class JobDetailApi(APIView):
-    """Show a job: status, coarse progress (done of total), errors, renders and a reproduction's result."""
+    """Show a job: status, coarse progress (done of total), errors, renders and a reproduction's result
+    (or a job of an app above generation, such as an export, through the lookups it registered)."""
 
     @extend_schema(responses=OBJECT)
     def get(self, request: Request, job_id: str) -> Response:
-        return Response(job_body(selectors.job_get(user=request.user, job_id=str(job_id))))
+        try:
+            return Response(job_body(selectors.job_get(user=request.user, job_id=str(job_id))))
+        except NotFound:
+            for lookup in selectors.other_job_lookups:
+                body = lookup(request.user, str(job_id))
+                if body is not None:
+                    return Response(body)
+            raise
 
 
 class JobCancelApi(APIView):
@@ -140,6 +151,17 @@ class RenderDetailApi(APIView):
     @extend_schema(responses=OBJECT)
     def get(self, request: Request, render_id: str) -> Response:
         return Response(render_body(selectors.render_get(user=request.user, render_id=str(render_id))))
+
+
+class RenderProvenanceApi(APIView):
+    """Check a render's stored PNG: its C2PA Content Credentials and its manifest against the log."""
+
+    @extend_schema(responses=OBJECT)
+    def get(self, request: Request, render_id: str) -> Response:
+        render = selectors.render_get(user=request.user, render_id=str(render_id))
+        report = provenance_check(read_blob(render.image_sha256))
+        return Response({"render": str(render.id), "ok": report["ok"], "c2pa": report["c2pa"], "log": report["log"],
+                         "checks": report["checks"]})
 
 
 def plan_body(plan: RerenderPlan) -> dict[str, Any]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import QuerySet
 
 from config.errors import NotFound
@@ -49,6 +52,11 @@ def model_get(*, user: Actor, model_id: str) -> RenderModel:
 def job_get(*, user: Actor, job_id: str) -> Job:
     """Return one job the user may see."""
     return get_visible(Job, job_id, user)
+
+
+# Apps above generation whose work runs as jobs (delivery's exports) register here, in their ready(), a
+# lookup (user, job id) → the job's body, or None when the id is not theirs (NotFound when not visible).
+other_job_lookups: list[Callable[[Actor, str], dict[str, Any] | None]] = []
 
 
 def job_step_progress(*, job: Job) -> RenderProgress | None:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/", apis.JobDetailApi.as_view(), name="job"),
     path("jobs/<uuid:job_id>/cancel/", apis.JobCancelApi.as_view(), name="job-cancel"),
     path("renders/<uuid:render_id>/", apis.RenderDetailApi.as_view(), name="render"),
+    path("renders/<uuid:render_id>/provenance/", apis.RenderProvenanceApi.as_view(), name="render-provenance"),
     path("rerender-plans/", apis.PlanListApi.as_view(), name="rerender-plans"),
     path("rerender-plans/<uuid:plan_id>/", apis.PlanDetailApi.as_view(), name="rerender-plan"),
     path("rerender-plans/<uuid:plan_id>/approve/", apis.PlanApproveApi.as_view(), name="rerender-plan-approve"),

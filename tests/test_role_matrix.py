@@ -289,6 +289,11 @@ CASES: dict[tuple[str, str], Case | str] = {
     ("api/jobs/<uuid:job_id>/", "get"): get(lambda w: f"/api/jobs/{w.once('job', w.job)}/"),
     ("api/jobs/<uuid:job_id>/cancel/", "post"): post("render", lambda w: f"/api/jobs/{w.job()}/cancel/"),
     ("api/renders/<uuid:render_id>/", "get"): get(lambda w: f"/api/renders/{w.render()}/"),
+    ("api/renders/<uuid:render_id>/provenance/", "get"): get(lambda w: f"/api/renders/{w.render()}/provenance/"),
+    # delivery
+    ("api/cuts/<uuid:cut_id>/exports/", "post"): post("render", lambda w: f"/api/cuts/{w.approvable_cut()}/exports/",
+                                                      lambda w: {"format": "edl"}),
+    ("api/exports/<uuid:export_id>/", "get"): get(lambda w: f"/api/exports/{w.once('export', lambda: _export(w))}/"),
     ("api/rerender-plans/", "post"): post("plan.create", lambda w: "/api/rerender-plans/",
                                           lambda w: {"asset": w.once("upgraded", w.upgraded_asset)}),
     ("api/rerender-plans/<uuid:plan_id>/", "get"): get(lambda w: f"/api/rerender-plans/{w.once('plan', w.plan)}/"),
@@ -320,6 +325,12 @@ CASES: dict[tuple[str, str], Case | str] = {
     ("api/rights/<uuid:rights_id>/terminate/", "post"): post("rights.manage",
                                                              lambda w: f"/api/rights/{w.rights()}/terminate/"),
 }
+
+
+def _export(world: World) -> str:
+    from delivery.services import export_request
+
+    return str(export_request(actor=world.admin, cut_id=world.approvable_cut(), format="otio")[0].id)
 
 
 def _upload() -> Any:

@@ -30,6 +30,7 @@ from eventlog import ConcurrencyError, StreamWrite
 from eventlog.canonical import sha256_hex
 from generation.backends import RenderCancelled
 from generation.clips import Clip, clip_differences, is_clip, render_clip
+from generation.credentials import content_sha256, sign_png
 from generation.environment import apply_environment
 from generation.errors import PermanentRenderError
 from generation.events import (
@@ -53,7 +54,14 @@ from generation.models import (
     RenderModel,
     RenderProgress,
 )
-from generation.rendering import Throttled, current_differences, manifest_backend, render_png
+from generation.rendering import (
+    Throttled,
+    current_differences,
+    manifest_backend,
+    read_blob,
+    read_reference,
+    render_png,
+)
 from generation.selectors import registered_model
 from generation.services.clip_records import clip_reproduction, clip_store
 
@@ -165,6 +173,7 @@ def _render(state: _State) -> None:
     clip = _render_clip(state, backend) if is_clip(manifest) else None
     png = clip.poster if clip else render_png(manifest, item.manifest_hash, backend, cancelled=_cancelled(str(job.id)),
                                               progress=_progress(state))
+    png = sign_png(png, manifest=manifest, manifest_hash=item.manifest_hash, read_blob=read_reference)
     blob = _store(png, str(job.studio_id))  # durable before the append: no append waits on a disk
     made: list[MadeBlob] = []
     media = None
@@ -234,17 +243,18 @@ def _reproduce(state: _State) -> None:
     recorded = Render.objects.get(manifest_hash=item.manifest_hash)
     backend = manifest_backend(manifest, _model(manifest["model"]["id"]))
     apply_environment(manifest.get("environment", {}))
-    if is_clip(manifest):
+    if is_clip(manifest):  # compares the MP4 and its frames; the signed poster is not compared
         compared = clip_reproduction(job_id=str(job.id), index=item.index, recorded=recorded,
                                      clip=_render_clip(state, backend),
                                      environment=current_differences(manifest, backend))
     else:
         png = render_png(manifest, item.manifest_hash, backend, cancelled=_cancelled(str(job.id)),
                          progress=_progress(state))
-        reproduced = sha256_hex(png)
+        # The stored PNG is signed and a signature differs on every run: compare the content it signs.
+        reproduced, recorded_content = sha256_hex(png), content_sha256(read_blob(recorded.image_sha256))
         compared = ReproductionCompared(
             job_id=str(job.id), index=item.index, render_id=str(recorded.id),
-            identical=reproduced == recorded.image_sha256, recorded_sha256=recorded.image_sha256,
+            identical=reproduced == recorded_content, recorded_sha256=recorded_content,
             reproduced_sha256=reproduced, environment=current_differences(manifest, backend))
 
     def build(current: _State, conflicts: int) -> list[StreamWrite]:

@@ -48,13 +48,17 @@ def test_provenance_checks_a_render_against_the_log(admin_user, make_episode, pr
     # then
     assert output.splitlines() == [
         f"{png}:",
+        "  ok   content credentials: trusted, signingCredential.ocsp.skipped",
         f"  ok   embedded manifest: manifest hash {render.manifest_hash}",
-        output.splitlines()[2],
+        "  ok   credentials name the manifest: same manifest hash",
+        output.splitlines()[4],
         "  ok   manifest matches the log: same manifest",
         f"  ok   image hash: {render.image_sha256}",
         f"render {render.id} of ep01-sh01 'Shot 1' revision 1",
     ]
-    assert output.splitlines()[2].startswith("  ok   render in the log: event ")
+    assert output.splitlines()[4].startswith("  ok   render in the log: event ")
+    # by render id too: the same checks, only the first line names the source
+    assert call("provenance", str(render.id)).splitlines()[1:] == output.splitlines()[1:]
     assert episode_render  # the CLI used the same service
 
 

@@ -1,7 +1,8 @@
-"""`provenance <render or file.png>`: check a render's embedded manifest against the event log."""
+"""`provenance <render id | file.png>`: check a render's Content Credentials and its manifest against the log."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,8 @@ from studios.lookup import LookupFailed, find
 
 
 class Command(ConsoleCommand):
-    help = ("Check a render: its embedded manifest hash, its render in the log and its image hash (exit 1 if any "
-            "fails). Give a PNG file, or a render by id, code (ep01-sh03-r2) or id prefix.")
+    help = ("Check a render: its C2PA credentials, its embedded manifest hash, its render in the log and its image "
+            "hash (exit 1 if any fails). Give a PNG file, or a render by id, code (ep01-sh03-r2) or id prefix.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("render", help=f"a PNG file, or a render: {RENDER.ways()}")
