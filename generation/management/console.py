@@ -64,7 +64,9 @@ def job_report(job: Job) -> tuple[list[str], dict[str, Any]]:
                      "shot_revision": render.shot_revision, "image": where, "image_sha256": render.image_sha256,
                      "media": render.media})
     if rows:
-        lines += table(["shot", "title", "revision", "render", "image", "sha256", "clip"], rows)
+        clips = any(row[-1] for row in rows)  # the clip column only when the job made clips
+        lines += table(["shot", "title", "revision", "render", "image", "sha256", "clip"][:7 if clips else 6],
+                       [row if clips else row[:6] for row in rows])
     for error in job.errors:
         known = labels.get((error["shot"], error["shot_revision"]))
         lines.append(f"  error {known.code if known else error['shot']} r{error['shot_revision']}: {error['error']}")

@@ -58,7 +58,7 @@ def test_provenance_checks_a_render_against_the_log(admin_user, make_episode, pr
     ]
     assert output.splitlines()[4].startswith("  ok   render in the log: event ")
     # by render id too: the same checks, only the first line names the source
-    assert call("provenance", str(render.id)).splitlines()[1:] == output.splitlines()[1:]
+    assert call("provenance", str(render.id), "--user", admin_user.username).splitlines()[1:] == output.splitlines()[1:]
     assert episode_render  # the CLI used the same service
 
 
