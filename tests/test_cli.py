@@ -169,7 +169,8 @@ def test_render_prints_each_renders_image_path_and_hash_and_names_an_unknown_epi
     assert good[0] == 0
     lines = good[1].splitlines()
     assert lines[0].endswith("(render): succeeded, 5/5 shot(s)")
-    assert lines[1].split() == ["shot", "title", "revision", "render", "image", "sha256"]
+    assert lines[1].split() == ["shot", "title", "revision", "render", "image", "sha256", "clip"]
+    assert sum("48 frames at 24 fps, video " in line for line in lines) == 1  # the demo's one clip
     first = Render.objects.get(pk__startswith=lines[3].split()[-3])
     assert lines[3].split()[:6] == ["ep01-sh01", "1.1", "Mei", "waits", "on", "the"]
     assert lines[3].split()[-1] == first.image_sha256
