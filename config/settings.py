@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "rights",
     "reviews",
     "demo",
+    "django_htmx",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "eventlog.context.RequestContextMiddleware",
     "config.middleware.ApiErrorBodyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "web.refusals.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -248,3 +252,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Web app (Continuity Studio at /) ----------------------------------------------------------
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:library"
+LOGOUT_REDIRECT_URL = "web:login"
