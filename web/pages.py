@@ -46,6 +46,11 @@ def workspace(request: HttpRequest, studio_id: Any = None) -> Workspace:
     return Workspace(studio=studio, studios=studios, role=role, can=can_table(role))
 
 
+def is_htmx(request: HttpRequest) -> bool:
+    """Return whether htmx sent the request (django-htmx's middleware sets `request.htmx`)."""
+    return bool(getattr(request, "htmx", False))
+
+
 def page(request: HttpRequest, template: str, context: dict[str, Any], ws: Workspace, *,
          status: int = 200) -> HttpResponse:
     """Render a page of the app with its workspace."""

@@ -29,7 +29,7 @@ def refusal_response(request: HttpRequest, error: DomainError) -> HttpResponse:
     """Render a refusal with the API's status code."""
     context = {"error": error, "message": refusal_message(error), "stale": isinstance(error, Conflict),
                "fields": error.extra.get("fields", {}) if isinstance(error.extra, dict) else {}}
-    if getattr(request, "htmx", False):
+    if bool(getattr(request, "htmx", False)):
         response = render(request, "web/partials/refusal.html", context, status=error.status)
         response["HX-Retarget"] = "#flash"
         response["HX-Reswap"] = "innerHTML"

@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from assets import selectors as asset_selectors
 from assets.models import Asset, AssetVersion, ComponentEdge, VersionStatus
@@ -43,24 +43,33 @@ def first_references(pins: list[tuple[Any, int]]) -> dict[str, str | None]:
 def asset_page(*, user: Actor, asset_id: Any) -> dict[str, Any]:
     """Return an asset, its versions (newest first) and where each version is used."""
     asset = asset_selectors.asset_get(user=user, asset_id=asset_id)
-    versions = list(asset_selectors.asset_version_list(user=user, asset_id=asset.id))
+    versions = list(AssetVersion.objects.filter(asset_id=asset.id).order_by("number"))
     return {"asset": asset, "versions": versions[::-1], "latest": versions[-1],
+            "by_number": {v.number: v for v in versions},
             "where_used": where_used(asset), "components": component_names(versions)}
 
 
+WHERE_USED_SHOTS = 100
+
+
 def where_used(asset: Asset) -> dict[str, Any]:
-    """Return the current shots pinning each version of the asset, and the asset versions containing it."""
-    pins = list(CastPin.objects.filter(asset_id=asset.id, current=True).values_list("shot_id", "episode_id",
-                                                                                    "version", "order"))
-    episodes = {e.id: e for e in Episode.objects.filter(id__in={p[1] for p in pins})}
+    """Return how many current shots of each episode pin each version of the asset (stale when older than
+    the approved one), the first shots themselves, and the asset versions containing it (four queries)."""
     approved = asset.approved_version or 0
-    shots = [{"shot": str(shot), "episode": episodes.get(episode), "version": version, "order": order,
-              "stale": version < approved} for shot, episode, version, order in pins]
-    shots.sort(key=lambda s: (s["episode"].number if s["episode"] else 0, s["order"]))
+    pins = CastPin.objects.filter(asset_id=asset.id, current=True)
+    counts = list(pins.values_list("episode_id", "version").annotate(shots=Count("id")))
+    episodes = {e.id: e for e in Episode.objects.filter(id__in={episode for episode, _, _ in counts})}
+    rows = sorted(({"episode": episodes[episode], "version": version, "shots": n, "stale": version < approved}
+                   for episode, version, n in counts if episode in episodes),
+                  key=lambda row: (row["episode"].series_id, row["episode"].number, row["version"]))
+    first = [{"shot": str(shot), "episode": episodes.get(episode), "version": version, "order": order,
+              "stale": version < approved}
+             for shot, episode, version, order in pins.order_by("episode_id", "order")
+             .values_list("shot_id", "episode_id", "version", "order")[:WHERE_USED_SHOTS]]
     parents = list(ComponentEdge.objects.filter(component_asset_id=asset.id)
                    .values_list("parent__asset_id", "parent__asset__name", "parent__number", "component_version"))
-    return {"shots": shots, "episodes": len({s["episode"].id for s in shots if s["episode"]}),
-            "stale": sum(1 for s in shots if s["stale"]),
+    return {"episodes": rows, "shots": first, "total": sum(r["shots"] for r in rows),
+            "stale": sum(r["shots"] for r in rows if r["stale"]), "episode_count": len(episodes),
             "parents": [{"asset": str(a), "name": n, "number": num, "version": v, "stale": v < approved}
                         for a, n, num, v in parents]}
 
@@ -99,9 +108,8 @@ def storyboard(*, user: Actor, episode_id: Any) -> dict[str, Any]:
     """Return an episode's shots in order with cast chips (stale when older than approved) and latest render."""
     episode = episode_selectors.episode_get(user=user, episode_id=episode_id)
     shots = episode_selectors.episode_shots(episode=episode)
-    approved = dict(Asset.objects.filter(id__in={p["asset"] for s in shots for p in s["cast"]})
-                    .values_list("id", "approved_version"))
-    approved = {str(k): v for k, v in approved.items()}
+    approved = {str(k): v for k, v in Asset.objects.filter(id__in={p["asset"] for s in shots for p in s["cast"]})
+                .values_list("id", "approved_version")}
     for shot in shots:
         for pin in shot["cast"]:
             pin["approved"] = approved.get(pin["asset"])

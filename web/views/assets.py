@@ -13,11 +13,13 @@ from django.views.decorators.http import require_POST
 
 from assets import selectors as asset_selectors
 from assets import services
+from assets.diff import version_diff
+from assets.models import AssetVersion
 from assets.schemas import KINDS
 from config.errors import InvalidInput, NotFound
 from web import selectors
 from web.forms import attribute_inputs, attributes_from, field_errors, pins_from
-from web.pages import page, workspace
+from web.pages import is_htmx, page, workspace
 
 REVIEW_STEPS = {"submit": services.asset_version_submit, "approve": services.asset_version_approve,
                 "reject": services.asset_version_reject, "retire": services.asset_version_retire}
@@ -28,9 +30,8 @@ def asset_detail(request: HttpRequest, asset_id: str) -> HttpResponse:
     """Show an asset: its version timeline, references, compare, review buttons and where it is used."""
     data = selectors.asset_page(user=request.user, asset_id=asset_id)
     ws = workspace(request, data["asset"].studio_id)
-    numbers = [v.number for v in data["versions"]]
-    a, b = _pair(request, numbers)
-    return page(request, "web/asset.html", {**data, **_compare(request, data["asset"].id, a, b),
+    a, b = _pair(request, list(data["by_number"]))
+    return page(request, "web/asset.html", {**data, **_compare(data["by_number"], a, b),
                                             "plans": selectors.plans_of_asset(asset=data["asset"])}, ws)
 
 
@@ -38,10 +39,10 @@ def asset_detail(request: HttpRequest, asset_id: str) -> HttpResponse:
 def asset_compare(request: HttpRequest, asset_id: str) -> HttpResponse:
     """The compare panel for two versions (an htmx swap; a page of its own without htmx)."""
     asset = asset_selectors.asset_get(user=request.user, asset_id=asset_id)
-    numbers = list(range(asset.latest_version, 0, -1))
-    a, b = _pair(request, numbers)
-    context = {"asset": asset, "numbers": numbers, **_compare(request, asset.id, a, b)}
-    if request.htmx:
+    by_number = {v.number: v for v in AssetVersion.objects.filter(asset_id=asset.id)}
+    a, b = _pair(request, list(by_number))
+    context = {"asset": asset, **_compare(by_number, a, b)}
+    if is_htmx(request):
         return render(request, "web/partials/compare.html", context)
     return redirect(f"{reverse('web:asset', args=[asset.id])}?a={a}&b={b}#compare")
 
@@ -56,11 +57,10 @@ def _pair(request: HttpRequest, numbers: list[int]) -> tuple[int, int]:
     return pick("a", latest - 1 if latest > 1 else latest), pick("b", latest)
 
 
-def _compare(request: HttpRequest, asset_id: Any, a: int, b: int) -> dict[str, Any]:
-    diff = asset_selectors.asset_diff(user=request.user, asset_id=asset_id, from_version=a, to_version=b)
-    old = asset_selectors.asset_version_get(user=request.user, asset_id=asset_id, number=a)
-    new = asset_selectors.asset_version_get(user=request.user, asset_id=asset_id, number=b)
-    return {"a": old, "b": new, "diff": diff, "names": selectors.component_names([old, new])}
+def _compare(by_number: dict[int, AssetVersion], a: int, b: int) -> dict[str, Any]:
+    """Return two versions of an asset whose access was checked, and the domain's diff between them."""
+    old, new = by_number[a], by_number[b]
+    return {"a": old, "b": new, "diff": version_diff(old, new), "names": selectors.component_names([old, new])}
 
 
 @login_required
@@ -94,7 +94,7 @@ def version_new(request: HttpRequest, asset_id: str) -> HttpResponse:
 
 def _uploads(request: HttpRequest, studio_id: str) -> list[str]:
     """Store each uploaded reference (blob_store checks and refuses bad files) and return their hashes."""
-    return [services.blob_store(actor=request.user, studio_id=studio_id, data=f, filename=f.name).sha256
+    return [services.blob_store(actor=request.user, studio_id=studio_id, data=f, filename=f.name or "").sha256
             for f in request.FILES.getlist("upload")]
 
 
@@ -117,7 +117,7 @@ def version_review(request: HttpRequest, asset_id: str, number: int, step: str) 
                       comment=request.POST.get("comment", ""))
     label = {"submit": "submitted for review", "approve": "approved", "reject": "rejected", "retire": "retired"}[step]
     text = f"{version.asset.name} v{version.number} {label}."
-    if request.htmx:
+    if is_htmx(request):
         return render(request, "web/partials/reviewed.html", {"version": version, "text": text})
     messages.success(request, text)
     return redirect(request.POST.get("next") or reverse("web:asset", args=[asset_id]))

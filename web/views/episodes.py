@@ -57,10 +57,10 @@ def episode_action(request: HttpRequest, episode_id: str, action: str) -> HttpRe
     if action == "render":
         job = generation_services.episode_render(actor=request.user, episode_id=episode_id)
     elif action == "reproduce":
-        cut = request.POST.get("cut") or None
-        if cut:
-            generation_selectors.cut_of_episode(user=request.user, cut_id=cut, episode_id=episode_id)
-        job = generation_services.episode_reproduce(actor=request.user, episode_id=episode_id, cut_id=cut)
+        cut_id = request.POST.get("cut") or None
+        if cut_id:
+            generation_selectors.cut_of_episode(user=request.user, cut_id=cut_id, episode_id=episode_id)
+        job = generation_services.episode_reproduce(actor=request.user, episode_id=episode_id, cut_id=cut_id)
     else:
         return redirect("web:episode", episode_id=episode_id)
     messages.success(request, f"{job.kind.capitalize()} job queued: {job.total} shot(s).")

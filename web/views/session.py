@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
@@ -19,7 +19,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponseBase:
     """Show the sign-in page to anyone signed out, the library to everyone else."""
     if not request.user.is_authenticated:
         return LoginView.as_view()(request)

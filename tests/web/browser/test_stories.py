@@ -115,11 +115,12 @@ def test_an_artist_renders_an_episode_watches_its_progress_and_reproduces_it(liv
 
 def test_the_redesign_flow_goes_from_impact_to_plan_to_approval_to_before_and_after(
         live_demo, worker, person, screenshots):
+    from django.contrib.auth import get_user_model
+
     import eventlog
     from assets.models import Asset
     from assets.services import asset_version_approve, asset_version_create, asset_version_submit
     from demo.studio import USERS
-    from django.contrib.auth import get_user_model
     from episodes.models import CastPin
     from generation.models import Job
     from generation.services import episode_render
@@ -168,10 +169,11 @@ def test_the_redesign_flow_goes_from_impact_to_plan_to_approval_to_before_and_af
 
 def test_a_viewer_sees_no_write_buttons_is_refused_when_posting_anyway_and_other_studios_are_404(
         live_demo, person, make_user):
+    from django.contrib.auth import get_user_model
+
     import eventlog
     from assets.services import asset_create
     from demo.studio import DEMO_PASSWORD, USERS
-    from django.contrib.auth import get_user_model
     from studios.services import member_add, studio_create
 
     admin = get_user_model().objects.get(username=USERS["admin"])
@@ -201,7 +203,8 @@ def test_a_viewer_sees_no_write_buttons_is_refused_when_posting_anyway_and_other
         f"/episodes/{episode}/render/", headers={"X-CSRFToken": token, "Referer": viewer.url}).text()
     assert eventlog.head_position() == before
     # and another studio's pages answer 404, exactly like unknown ones
-    for url in (f"/assets/{secret.id}/", f"/assets/{secret.id}/impact/", "/assets/00000000-0000-0000-0000-000000000000/"):
+    unknown = "/assets/00000000-0000-0000-0000-000000000000/"
+    for url in (f"/assets/{secret.id}/", f"/assets/{secret.id}/impact/", unknown):
         assert viewer.goto(url).status == 404, url
     viewer.goto(f"/assets/{mei}/")
     assert viewer.request.post(f"/assets/{secret.id}/versions/1/submit/",
