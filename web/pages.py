@@ -9,8 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from config.errors import NotFound
-from studios.access import PERMISSIONS, role_of
-from studios.models import Studio
+from config.types import Actor
+from studios.access import PERMISSIONS, effective_role
+from studios.models import Membership, Studio
 from studios.selectors import studio_list
 
 SESSION_KEY = "web_studio"
@@ -33,17 +34,26 @@ def can_table(role: str | None) -> dict[str, bool]:
 
 def workspace(request: HttpRequest, studio_id: Any = None) -> Workspace:
     """Return the workspace: `studio_id` when a page's object names it, else the studio chosen in the session."""
-    studios = list(studio_list(user=request.user))
-    if not studios:
+    roles = _memberships(request.user)
+    if not roles:
         raise NotFound("You belong to no studio yet: ask a studio admin to add you.")
+    studios = sorted((studio for studio, _role in roles.values()), key=lambda s: (s.name, str(s.id)))
     wanted = str(studio_id or request.session.get(SESSION_KEY) or "")
-    studio = next((s for s in studios if str(s.id) == wanted), None)
-    if studio is None:
+    if wanted not in roles:
         if studio_id is not None:
             raise NotFound("Not found.")
-        studio = studios[0]
-    role = role_of(request.user, studio.id) or ""
+        wanted = str(studios[0].id)
+    studio, membership_role = roles[wanted]
+    role = effective_role(request.user, membership_role) or ""
     return Workspace(studio=studio, studios=studios, role=role, can=can_table(role))
+
+
+def _memberships(user: Actor) -> dict[str, tuple[Studio, str | None]]:
+    """Return {studio id: (studio, the user's membership role)} of the user's studios, in one query."""
+    if user.is_superuser:
+        return {str(s.id): (s, None) for s in studio_list(user=user)}
+    rows = Membership.objects.filter(user_id=user.pk).select_related("studio")
+    return {str(m.studio_id): (m.studio, m.role) for m in rows}
 
 
 def is_htmx(request: HttpRequest) -> bool:

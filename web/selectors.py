@@ -88,11 +88,15 @@ def component_choices(*, studio_id: str, exclude: Any, limit: int = 200) -> list
     return [{"asset": str(pk), "name": name, "kind": kind, "version": version} for pk, name, kind, version in rows]
 
 
-def approvals_inbox(*, user: Actor, studio_id: str) -> list[AssetVersion]:
-    """Return every asset version of the studio in review, oldest first (one query after the access check)."""
+INBOX_PAGE_SIZE = 50
+
+
+def approvals_inbox(*, user: Actor, studio_id: str, page: Any = 1) -> Page:
+    """Return one page of the studio's asset versions in review, oldest first (two queries after the access check)."""
     authorize(user, studio_id, VIEW)
-    return list(AssetVersion.objects.filter(asset__studio_id=studio_id, status=VersionStatus.IN_REVIEW)
-                .select_related("asset").order_by("status_changed_at", "id")[:500])
+    versions = (AssetVersion.objects.filter(asset__studio_id=studio_id, status=VersionStatus.IN_REVIEW)
+                .select_related("asset").order_by("status_changed_at", "id"))
+    return Paginator(versions, INBOX_PAGE_SIZE).get_page(page)
 
 
 def episodes_of_studio(*, user: Actor, studio_id: str) -> list[tuple[Series, list[Episode]]]:

@@ -21,3 +21,9 @@ def get_item(mapping: Any, key: Any) -> Any:
 def percent(done: int, total: int) -> int:
     """Return done/total as a whole percentage."""
     return int(100 * done / total) if total else 100
+
+
+@register.filter
+def words(value: Any) -> str:
+    """Return a code like "in_review" as words ("in review")."""
+    return str(value or "").replace("_", " ")

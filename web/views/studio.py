@@ -29,10 +29,11 @@ from web.urls_of import node_page
 def approvals(request: HttpRequest) -> HttpResponse:
     """Everything in review in the studio, to approve or reject in place."""
     ws = workspace(request)
-    versions = selectors.approvals_inbox(user=request.user, studio_id=str(ws.studio.id))
-    thumbs = selectors.first_references([(v.asset_id, v.number) for v in versions])
+    current = selectors.approvals_inbox(user=request.user, studio_id=str(ws.studio.id), page=request.GET.get("page", 1))
+    thumbs = selectors.first_references([(v.asset_id, v.number) for v in current])
     return page(request, "web/approvals.html",
-                {"items": [(v, thumbs.get(f"{v.asset_id}:{v.number}")) for v in versions]}, ws)
+                {"items": [(v, thumbs.get(f"{v.asset_id}:{v.number}")) for v in current], "page": current,
+                 "query": ""}, ws)
 
 
 @login_required
