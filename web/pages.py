@@ -50,7 +50,7 @@ def workspace(request: HttpRequest, studio_id: Any = None) -> Workspace:
 
 def _memberships(user: Actor) -> dict[str, tuple[Studio, str | None]]:
     """Return {studio id: (studio, the user's membership role)} of the user's studios, in one query."""
-    if user.is_superuser:
+    if user.is_superuser or user.pk is None:
         return {str(s.id): (s, None) for s in studio_list(user=user)}
     rows = Membership.objects.filter(user_id=user.pk).select_related("studio")
     return {str(m.studio_id): (m.studio, m.role) for m in rows}

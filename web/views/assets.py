@@ -60,7 +60,12 @@ def _pair(request: HttpRequest, numbers: list[int]) -> tuple[int, int]:
 def _compare(by_number: dict[int, AssetVersion], a: int, b: int) -> dict[str, Any]:
     """Return two versions of an asset whose access was checked, and the domain's diff between them."""
     old, new = by_number[a], by_number[b]
-    return {"a": old, "b": new, "diff": version_diff(old, new), "names": selectors.component_names([old, new])}
+    diff = version_diff(old, new)
+    # The images to compare: the references that differ between the two, else each version's first.
+    a_image = next(iter(diff["references"]["removed"] or old.references), None)
+    b_image = next(iter(diff["references"]["added"] or new.references), None)
+    return {"a": old, "b": new, "diff": diff, "a_image": a_image, "b_image": b_image,
+            "names": selectors.component_names([old, new])}
 
 
 @login_required

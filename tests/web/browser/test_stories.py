@@ -76,8 +76,9 @@ def test_an_artist_uploads_a_reference_and_a_supervisor_approves_it_from_the_inb
     supervisor.goto(f"/assets/{mei.id}/?a=1&b={number}")
     flip = supervisor.locator("[data-flip]")
     flip.focus()
+    assert supervisor.locator("[data-flip-a]").is_visible() and supervisor.locator("[data-flip-b]").is_hidden()
     supervisor.keyboard.press("f")
-    assert supervisor.locator("[data-flip-b]").is_visible()
+    assert supervisor.locator("[data-flip-b]").is_visible() and supervisor.locator("[data-flip-a]").is_hidden()
     assert supervisor.get_by_role("row", name=re.compile("description")).count() == 1
     screenshots(supervisor, "asset-compare")
     _checked(supervisor, violations)
