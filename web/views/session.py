@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from config.errors import NotFound
 from studios.access import authorize
 from web.pages import SESSION_KEY
 
@@ -30,7 +33,10 @@ def home(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def studio_switch(request: HttpRequest) -> HttpResponse:
     """Work in another of the caller's studios (404 for a studio they are not in, as everywhere)."""
-    studio_id = request.POST.get("studio", "")
+    try:
+        studio_id = str(uuid.UUID(request.POST.get("studio", "")))
+    except ValueError:
+        raise NotFound("Not found.") from None
     authorize(request.user, studio_id, "view")
     request.session[SESSION_KEY] = studio_id
     return redirect("web:library")
