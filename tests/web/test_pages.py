@@ -27,3 +27,24 @@ def test_the_sign_in_page_is_what_slash_shows_to_anyone_signed_out(client, demo)
     assert response.status_code == 200
     assert b"Sign in to Continuity Studio" in response.content
     assert client.get("/library/").status_code == 302
+
+
+def test_an_artist_queues_a_render_from_the_storyboard_and_cancels_it_from_the_jobs_page(signed_in, demo):
+    from generation.models import Job
+
+    # given the artist on an episode (no worker runs here, so the job stays queued)
+    artist = signed_in("demo-artist")
+    episode = ids(demo)["episodes"][1]
+    # when she renders it, then the storyboard shows the job polling for progress
+    page = artist.post(f"/episodes/{episode}/render/", follow=True)
+    job = Job.objects.get(episode_id=episode)
+    assert b"Render job queued: 4 shot(s)." in page.content
+    assert f'hx-get="/jobs/{job.id}/?polling=1"'.encode() in page.content
+    # when she cancels it from the jobs page, then it is cancelled and its progress stops polling
+    assert b"Cancel render job" in artist.get("/jobs/").content
+    assert artist.post(f"/jobs/{job.id}/cancel/").status_code == 302
+    progress = artist.get(f"/jobs/{job.id}/?polling=1")
+    assert b'data-status="cancelled"' in progress.content and b"hx-trigger" not in progress.content
+    assert progress["HX-Trigger"] == "job-finished"
+    # and cancelling a finished job is the API's 422
+    assert artist.post(f"/jobs/{job.id}/cancel/").status_code == 422
