@@ -7,7 +7,6 @@ Without Chromium the browser tests are skipped with one line, except in CI
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,21 +22,27 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 SERIOUS = {"serious", "critical"}
 
 
-def _no_browser(reason: str) -> None:
+def require_chromium() -> None:
+    """Skip the calling test module, in one line, when Chromium or Playwright is missing; fail instead in CI."""
+    if not Path(CHROMIUM).exists():
+        reason = f"no Chromium at {CHROMIUM}"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "the playwright package is not installed"
+        else:
+            return
     if os.environ.get("CONTINUITY_REQUIRE_SERVICES") == "1":
-        pytest.fail(f"browser tests need Chromium: {reason}")
-    pytest.skip(f"browser tests skipped: {reason} (apt-get install -y chromium)")
+        pytest.fail(f"browser tests need Chromium: {reason}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {reason} (apt-get install -y chromium)", allow_module_level=True)
 
 
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     """Debian's Chromium, launched once for the session (never a browser Playwright downloads)."""
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        _no_browser(f"no Chromium at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _no_browser("the playwright package is not installed")
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser

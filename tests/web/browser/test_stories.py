@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.web.browser.conftest import axe_violations
+from tests.web.browser.conftest import axe_violations, require_chromium
 
+require_chromium()
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
