@@ -48,3 +48,22 @@ def test_an_artist_queues_a_render_from_the_storyboard_and_cancels_it_from_the_j
     assert progress["HX-Trigger"] == "job-finished"
     # and cancelling a finished job is the API's 422
     assert artist.post(f"/jobs/{job.id}/cancel/").status_code == 422
+
+
+def test_a_member_of_two_studios_switches_and_the_library_follows(signed_in, demo):
+    from assets.services import asset_create
+    from demo.studio import DEMO_PASSWORD, USERS
+    from django.contrib.auth import get_user_model
+    from studios.services import member_add, studio_create
+
+    # given the demo supervisor also a member of a second studio with one asset
+    owner = get_user_model().objects.create_user(username="owner", password=DEMO_PASSWORD)
+    second = studio_create(actor=owner, name="Aardvark Animation")
+    member_add(actor=owner, studio_id=str(second.id), username=USERS["supervisor"], role="viewer")
+    asset_create(actor=owner, studio_id=str(second.id), kind="prop", name="Aardvark Kite", attributes={})
+    client = signed_in("demo-supervisor")
+    # when she picks the second studio
+    response = client.post("/studio/", {"studio": str(second.id)}, follow=True)
+    # then the library is that studio's, with her role there
+    assert b"Aardvark Kite" in response.content and b"Mei" not in response.content
+    assert b"<span data-role>viewer</span>" in response.content

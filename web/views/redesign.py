@@ -26,8 +26,10 @@ def impact(request: HttpRequest, asset_id: str) -> HttpResponse:
     version = request.GET.get("version", "")
     found = impact_analyze(user=request.user, asset_id=asset.id, version=int(version) if version.isdigit() else None)
     titles = ShotRevision.objects.in_bulk([f"{s['shot']}:{s['revision']}" for s in found["shots"]])
+    episodes = {e["episode"]: e for e in found["episodes"]}
     for shot in found["shots"]:
         shot["title"] = titles[f"{shot['shot']}:{shot['revision']}"].title
+        shot["episode_about"] = episodes.get(shot["episode"])
     return page(request, "web/impact.html", {"asset": asset, "impact": found,
                                              "plans": selectors.plans_of_asset(asset=asset)}, ws)
 
