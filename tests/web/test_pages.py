@@ -51,9 +51,10 @@ def test_an_artist_queues_a_render_from_the_storyboard_and_cancels_it_from_the_j
 
 
 def test_a_member_of_two_studios_switches_and_the_library_follows(signed_in, demo):
+    from django.contrib.auth import get_user_model
+
     from assets.services import asset_create
     from demo.studio import DEMO_PASSWORD, USERS
-    from django.contrib.auth import get_user_model
     from studios.services import member_add, studio_create
 
     # given the demo supervisor also a member of a second studio with one asset
