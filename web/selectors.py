@@ -11,13 +11,14 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
+from django.db.models.fields.json import KT
 
 from assets import selectors as asset_selectors
 from assets.models import Asset, AssetVersion, ComponentEdge, VersionStatus
 from config.types import Actor
 from episodes import selectors as episode_selectors
 from episodes.models import CastPin, Episode, Series, Shot, ShotRevision
-from generation.models import TERMINAL_JOB_STATUSES, Job, Render, RerenderPlan
+from generation.models import TERMINAL_JOB_STATUSES, Job, JobItem, Render, RerenderPlan
 from studios.access import VIEW, authorize
 
 LIBRARY_PAGE_SIZE = 48
@@ -169,6 +170,13 @@ def jobs_of_studio(*, user: Actor, studio_id: str, limit: int = 100) -> QuerySet
     """Return the studio's jobs, running first, then newest."""
     authorize(user, studio_id, VIEW)
     return Job.objects.filter(studio_id=studio_id).order_by("finished_at", "-created_at")[:limit]
+
+
+def job_items(job: Job) -> list[dict[str, Any]]:
+    """Return a job's items in order: index, status and the shot title its manifest names (one query)."""
+    rows = (JobItem.objects.filter(job_id=job.id).order_by("index")
+            .values("index", "status", "shot_id", "reused", title=KT("manifest__request__title")))
+    return [dict(row) for row in rows]
 
 
 def job_is_finished(job: Job) -> bool:

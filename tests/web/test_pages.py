@@ -45,6 +45,7 @@ def test_an_artist_queues_a_render_from_the_storyboard_and_cancels_it_from_the_j
     assert artist.post(f"/jobs/{job.id}/cancel/").status_code == 302
     progress = artist.get(f"/jobs/{job.id}/?polling=1")
     assert b'data-status="cancelled"' in progress.content and b"hx-trigger" not in progress.content
+    assert b'aria-label="Shots of this job"' in progress.content and b"1. 2.1 Morning mist" in progress.content
     assert progress["HX-Trigger"] == "job-finished"
     # and cancelling a finished job is the API's 422
     assert artist.post(f"/jobs/{job.id}/cancel/").status_code == 422

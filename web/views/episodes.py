@@ -73,7 +73,8 @@ def job_progress(request: HttpRequest, job_id: str) -> HttpResponse:
     job = generation_selectors.job_get(user=request.user, job_id=job_id)
     finished = selectors.job_is_finished(job)
     response = render(request, "web/partials/job_progress.html", {
-        "job": job, "finished": finished, "step": generation_selectors.job_step_progress(job=job)})
+        "job": job, "finished": finished, "step": generation_selectors.job_step_progress(job=job),
+        "items": selectors.job_items(job)})
     if finished and request.GET.get("polling"):
         response["HX-Trigger"] = "job-finished"
     return response

@@ -57,7 +57,7 @@ def test_an_artist_uploads_a_reference_and_a_supervisor_approves_it_from_the_inb
     supervisor.goto("/approvals/")
     _checked(supervisor, violations)
     screenshots(supervisor, "approvals")
-    comment = supervisor.get_by_label("Comment").first
+    comment = supervisor.locator(".inbox-item", has_text=f"Mei v{number}").get_by_label("Comment")
     for _ in range(80):
         if comment.evaluate("el => el === document.activeElement"):
             break
