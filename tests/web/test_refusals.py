@@ -85,3 +85,24 @@ def test_another_studios_pages_are_404_and_switching_to_it_is_404(signed_in, dem
     assert supervisor.get(f"/assets/{secret.id}/").status_code == 404
     assert supervisor.get(f"/assets/{secret.id}/versions/new/").status_code == 404
     assert supervisor.post("/studio/", {"studio": str(other.id)}).status_code == 404
+
+
+def test_an_admin_grants_rights_on_an_asset_and_the_availability_matrix_shows_the_conflict(signed_in, demo):
+    from rights.models import RightsRecord
+
+    # given the demo admin on the Storm Lantern's rights, and a supervisor (no rights.manage)
+    admin, supervisor = signed_in("demo-admin"), signed_in("demo-supervisor")
+    known = ids(demo)
+    lantern, episode = known["assets"]["Storm Lantern"], known["episodes"][0]
+    grant = {"asset": lantern, "licensor": "Lantern Co", "licensee": "Harbour Lights", "include": "FR",
+             "media": ["svod"], "window_start": "2026-01-01"}
+    # when the supervisor tries, then 403; when the admin grants France only, then the record exists
+    assert supervisor.post("/rights/", grant).status_code == 403
+    assert b"Grant rights" not in supervisor.get(f"/rights/?asset={lantern}").content
+    assert admin.post("/rights/", {**grant, "media": []}).status_code == 400
+    assert admin.post("/rights/", grant).status_code == 302
+    assert RightsRecord.objects.filter(asset_id=lantern).count() == 1
+    # and the episode's GB target is now a conflict for the lantern
+    matrix = admin.get(f"/episodes/{episode}/availability/").content.decode()
+    assert "2 conflicts" in matrix  # two of its shots pin the lantern
+    assert matrix.count("✗ territory_not_included") == 1  # one cell: the lantern v1 × GB svod

@@ -12,15 +12,20 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 import eventlog
+from assets import selectors as asset_selectors
 from assets.models import Asset
+from config.errors import InvalidInput
+from config.vocabularies.media import MEDIA
 from episodes import selectors as episode_selectors
 from episodes.models import CastPin
 from generation import services as generation_services
 from lineage.graph import graph_neighbourhood
 from rights import selectors as rights_selectors
+from rights import services as rights_services
 from studios.access import authorize
 from studios.audit import audit_page
 from web import selectors
+from web.forms import field_errors
 from web.pages import page, workspace
 from web.urls_of import node_page
 
@@ -78,7 +83,10 @@ def audit_verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rights(request: HttpRequest) -> HttpResponse:
-    """Rights records of the studio, grouped by asset."""
+    """Rights records of the studio grouped by asset; with `?asset=`, that asset's records and a grant form."""
+    asset_id = request.GET.get("asset") or request.POST.get("asset")
+    if asset_id:
+        return _asset_rights(request, asset_id)
     ws = workspace(request)
     records = list(rights_selectors.rights_list(user=request.user, studio_id=str(ws.studio.id)))
     names = dict(Asset.objects.filter(id__in={r.asset_id for r in records}).values_list("id", "name"))
@@ -89,6 +97,40 @@ def rights(request: HttpRequest) -> HttpResponse:
     return page(request, "web/rights.html", {
         "groups": sorted(((names.get(k, str(k)), k, v) for k, v in grouped.items()), key=lambda g: g[0]),
         "series": episodes}, ws)
+
+
+def _asset_rights(request: HttpRequest, asset_id: str) -> HttpResponse:
+    """One asset's rights records, and the grant form (rights managers and admins) with its refusals."""
+    asset = asset_selectors.asset_get(user=request.user, asset_id=asset_id)
+    ws = workspace(request, asset.studio_id)
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        post = request.POST
+        version = post.get("asset_version", "")
+        try:
+            rights_services.rights_grant(
+                actor=request.user, asset_id=asset.id, asset_version=int(version) if version.isdigit() else None,
+                licensor=post.get("licensor", ""), licensee=post.get("licensee", ""),
+                territories={"worldwide": post.get("worldwide") == "on", "include": _codes(post.get("include")),
+                             "exclude": _codes(post.get("exclude"))},
+                media=post.getlist("media"), window_start=post.get("window_start", ""),
+                window_end=post.get("window_end") or None, exclusive=post.get("exclusive") == "on",
+                contract_ref=post.get("contract_ref", ""))
+        except InvalidInput as error:
+            errors, status = field_errors(error.extra.get("fields", {})), error.status
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Rights granted on {asset.name}.")
+            return redirect(f"{request.path}?asset={asset.id}")
+    records = list(rights_selectors.rights_list(user=request.user, asset_id=asset.id))
+    return page(request, "web/asset_rights.html", {
+        "asset": asset, "records": records, "errors": errors, "media": MEDIA, "form": request.POST,
+        "versions": range(1, asset.latest_version + 1)}, ws, status=status)
+
+
+def _codes(value: str | None) -> list[str]:
+    return [code.strip() for code in (value or "").replace(",", " ").split() if code.strip()]
 
 
 @login_required

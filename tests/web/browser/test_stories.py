@@ -223,7 +223,8 @@ def test_every_page_passes_axe_with_no_serious_or_critical_violation(live_demo, 
              "new-version": f"/assets/{mei}/versions/new/", "new-asset": "/assets/new/", "approvals": "/approvals/",
              "episodes": "/episodes/", "episode": f"/episodes/{episode}/", "shot": f"/shots/{shot}/",
              "impact": f"/assets/{mei}/impact/", "jobs": "/jobs/", "audit": "/audit/", "rights": "/rights/",
-             "availability": f"/episodes/{episode}/availability/", "lineage": f"/lineage/?node=asset:{mei}"}
+             "availability": f"/episodes/{episode}/availability/", "lineage": f"/lineage/?node=asset:{mei}",
+             "asset-rights": f"/rights/?asset={mei}"}
     supervisor = person("demo-supervisor")
     violations: list[str] = []
     for name, url in pages.items():
@@ -231,6 +232,10 @@ def test_every_page_passes_axe_with_no_serious_or_critical_violation(live_demo, 
         violations.extend(axe_violations(supervisor))
         if name in ("audit", "lineage", "shot"):
             screenshots(supervisor, name)
+    admin = person("demo-admin")  # the rights grant form is a rights manager's or an admin's
+    admin.goto(f"/rights/?asset={mei}")
+    assert admin.get_by_role("button", name="Grant rights").count() == 1
+    violations.extend(axe_violations(admin))
     supervisor.goto("/audit/")
     supervisor.locator("[data-verified]").wait_for()
     assert re.match(r"chain verified: \d+ events", supervisor.locator("[data-verified]").inner_text())
