@@ -106,3 +106,15 @@ def test_an_admin_grants_rights_on_an_asset_and_the_availability_matrix_shows_th
     matrix = admin.get(f"/episodes/{episode}/availability/").content.decode()
     assert "2 conflicts" in matrix  # two of its shots pin the lantern
     assert matrix.count("✗ territory_not_included") == 1  # one cell: the lantern v1 × GB svod
+
+
+def test_a_supervisor_retires_a_version_from_the_asset_page_and_an_artist_sees_no_retire(signed_in, demo):
+    from assets.models import AssetVersion
+
+    compass = ids(demo)["assets"]["Brass Compass"]
+    assert b"Retire v1" not in signed_in("demo-artist").get(f"/assets/{compass}/").content
+    supervisor = signed_in("demo-supervisor")
+    assert b"Retire v1" in supervisor.get(f"/assets/{compass}/").content
+    response = supervisor.post(f"/assets/{compass}/versions/1/retire/", {"comment": "replaced"}, follow=True)
+    assert b"Brass Compass v1 retired." in response.content
+    assert AssetVersion.objects.get(pk=f"{compass}:1").status == "retired"
