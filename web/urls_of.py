@@ -6,7 +6,7 @@ from django.urls import reverse
 
 
 def node_page(node_type: str, node_id: str) -> str:
-    """Return the web page for a lineage node id ("<type>:<ref>"), or "" when it has none."""
+    """Return the web page for a lineage node id ("<type>:<ref>")."""
     parts = node_id.split(":")[1:]
     if node_type == "asset":
         return reverse("web:asset", args=[parts[0]])
@@ -16,7 +16,5 @@ def node_page(node_type: str, node_id: str) -> str:
         return reverse("web:episode", args=[parts[0]])
     if node_type in ("shot", "shot_revision"):
         return reverse("web:shot", args=[parts[0]])
-    if node_type in ("asset", "asset_version", "episode", "shot", "shot_revision", "cut", "render", "series",
-                     "model"):
-        return reverse("web:lineage") + f"?node={node_id}"
-    return ""
+    # Cuts, renders, series and models have no page of their own: their neighbourhood is theirs.
+    return reverse("web:lineage") + f"?node={node_id}"

@@ -69,3 +69,17 @@ def test_a_member_of_two_studios_switches_and_the_library_follows(signed_in, dem
     # then the library is that studio's, with her role there
     assert b"Aardvark Kite" in response.content and b"Mei" not in response.content
     assert b"<span data-role>viewer</span>" in response.content
+
+
+def test_the_audit_log_filters_by_type_and_stream_and_is_refused_to_an_artist(signed_in, demo):
+    import eventlog
+
+    supervisor = signed_in("demo-supervisor")
+    approved = supervisor.get("/audit/?type=AssetVersionApproved").content.decode()
+    expected = sum(1 for e in eventlog.read_after(0, limit=1000) if e.type == "AssetVersionApproved")
+    assert expected and approved.count("<td>AssetVersionApproved</td>") == expected
+    assert "<td>AssetCreated</td>" not in approved
+    lantern = ids(demo)["assets"]["Storm Lantern"]
+    stream = supervisor.get(f"/audit/?stream=asset-{lantern}").content.decode()
+    assert stream.count(f"asset-{lantern}</a>") == 4  # created, its v1, submitted, approved
+    assert signed_in("demo-artist").get("/audit/").status_code == 403

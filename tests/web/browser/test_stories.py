@@ -72,7 +72,9 @@ def test_an_artist_uploads_a_reference_and_a_supervisor_approves_it_from_the_inb
     supervisor.get_by_text(f"Mei v{number} approved.").wait_for()
     version = AssetVersion.objects.get(pk=f"{mei.id}:{number}")
     assert version.status == "approved"
-    assert len(version.references) == 2  # the kept reference and the uploaded one
+    previous = AssetVersion.objects.get(pk=f"{mei.id}:{number - 1}")
+    assert version.references == [*previous.references, version.references[-1]]  # kept ones, then the upload
+    assert version.references[-1] not in previous.references
     # and the compare view shows both versions with the A/B flip on a key press
     supervisor.goto(f"/assets/{mei.id}/?a=1&b={number}")
     flip = supervisor.locator("[data-flip]")
