@@ -106,6 +106,9 @@ def test_an_admin_grants_rights_on_an_asset_and_the_availability_matrix_shows_th
     matrix = admin.get(f"/episodes/{episode}/availability/").content.decode()
     assert "2 conflicts" in matrix  # two of its shots pin the lantern
     assert matrix.count("✗ territory_not_included") == 1  # one cell: the lantern v1 × GB svod
+    # and rendering the episode is refused before anything is queued, as the API refuses it (422)
+    refused = admin.post(f"/episodes/{episode}/render/")
+    assert refused.status_code == 422 and b"is not licensed for GB/svod" in refused.content
 
 
 def test_a_supervisor_retires_a_version_from_the_asset_page_and_an_artist_sees_no_retire(signed_in, demo):
