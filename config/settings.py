@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "rights",
     "reviews",
     "demo",
+    "django_htmx",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "eventlog.context.RequestContextMiddleware",
     "config.middleware.ApiErrorBodyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "web.refusals.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -259,3 +263,8 @@ C2PA_PRIVATE_KEY = os.environ.get("C2PA_PRIVATE_KEY", "")
 C2PA_TRUST_ANCHORS = os.environ.get("C2PA_TRUST_ANCHORS", "")
 C2PA_DEV_DIR = Path(os.environ.get("C2PA_DEV_DIR", VAR_DIR / "c2pa-dev"))
 C2PA_ASSERTION_LABEL = os.environ.get("C2PA_ASSERTION_LABEL", "org.continuity.render")
+
+# --- Web app (Continuity Studio at /) ----------------------------------------------------------
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:library"
+LOGOUT_REDIRECT_URL = "web:login"

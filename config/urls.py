@@ -24,4 +24,5 @@ api: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api)),
+    path("", include("web.urls")),
 ]

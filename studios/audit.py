@@ -34,6 +34,8 @@ class AuditFilter:
     include_unscoped: bool
     actor: str | None
     since: datetime | None
+    stream: str | None = None
+    type: str | None = None
 
     def matches(self, event: eventlog.RecordedEvent) -> bool:
         meta = event.metadata
@@ -42,19 +44,23 @@ class AuditFilter:
             return False
         if self.actor is not None and self.actor not in (meta.get("actor"), meta.get("actor_id")):
             return False
+        if self.stream is not None and event.stream_id != self.stream:
+            return False
+        if self.type is not None and event.type != self.type:
+            return False
         return self.since is None or event.recorded_at >= self.since
 
 
 def audit_page(
     *, user: Actor, studio_id: Any = None, actor: str | None = None, since: datetime | None = None,
-    after: int = 0, limit: int = 100,
+    after: int = 0, limit: int = 100, stream: str | None = None, type: str | None = None,
 ) -> dict[str, Any]:
     """Return audit entries after a position, newest last, and the cursor to continue from."""
     if after < 0 or not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"after must be >= 0 and limit between 1 and {MAX_LIMIT}.",
                            fields={"limit": [f"Between 1 and {MAX_LIMIT}."]})
     wanted = AuditFilter(studios=_audited_studios(user, studio_id), include_unscoped=_unscoped(user, studio_id),
-                         actor=actor or None, since=since)
+                         actor=actor or None, since=since, stream=stream or None, type=type or None)
     cursor = _start(after, since)
     results: list[dict[str, Any]] = []
     scanned = 0

@@ -37,6 +37,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.test_role_matrix")]
 METHODS = ("get", "post", "put", "patch", "delete")
 # Django's admin has its own login and staff checks; it is not part of the API surface.
 EXCLUDED_PREFIXES = ("admin/",)
+# The web app's pages call the same services; tests/web checks their roles, refusals and 404s.
+EXCLUDED_MODULES = ("web.", "django.contrib.auth.views")
 _numbers = itertools.count(1)
 
 
@@ -346,7 +348,7 @@ def served_endpoints() -> set[tuple[str, str]]:
     """Return every (route, method) the URL configuration serves, Django's admin excepted."""
     endpoints = set()
     for route, pattern in _walk(get_resolver().url_patterns, ""):
-        if route.startswith(EXCLUDED_PREFIXES):
+        if route.startswith(EXCLUDED_PREFIXES) or pattern.callback.__module__.startswith(EXCLUDED_MODULES):
             continue
         view = getattr(pattern.callback, "view_class", None) or getattr(pattern.callback, "cls", None)
         methods = [m for m in METHODS if view is not None and hasattr(view, m)] or ["*"]
