@@ -189,11 +189,11 @@ _DRAMATIQ_MIDDLEWARE = [
 # 1 in 1,000), the outbox dispatcher's sweep issuing one per queue (config/leases.py).
 WORKER_LEASE_SECONDS = float(os.environ.get("WORKER_LEASE_SECONDS", "15"))
 OUTBOX_SWEEP_SECONDS = float(os.environ.get("OUTBOX_SWEEP_SECONDS", "5"))
+DRAMATIQ_REDIS_LEASE = {"heartbeat_timeout": int(WORKER_LEASE_SECONDS * 1000), "maintenance_chance": 1_000_000}
 if DRAMATIQ_BROKER_URL.startswith(("redis://", "rediss://")):
     DRAMATIQ_BROKER = {
         "BROKER": "dramatiq.brokers.redis.RedisBroker",
-        "OPTIONS": {"url": DRAMATIQ_BROKER_URL, "heartbeat_timeout": int(WORKER_LEASE_SECONDS * 1000),
-                    "maintenance_chance": 1_000_000},
+        "OPTIONS": {"url": DRAMATIQ_BROKER_URL, **DRAMATIQ_REDIS_LEASE},
         "MIDDLEWARE": _DRAMATIQ_MIDDLEWARE,
     }
 elif DRAMATIQ_BROKER_URL.startswith(("amqp://", "amqps://")):

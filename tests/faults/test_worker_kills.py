@@ -1,0 +1,95 @@
+"""Workers killed with SIGKILL at random moments of a render, restarted: every job finishes within its lease,
+no render is made twice, no file is left over after a sweep, and the log verifies and replays (#20, 2).
+
+Real processes on PostgreSQL: a `rundramatiq` worker behind a private redis-server, this process
+queueing jobs through the outbox as the web process does. FAULT_TRIALS sets the number of kills.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+
+import eventlog
+from assets.blobstore import blob_key
+from assets.sweep import blob_leftovers, blob_leftovers_remove
+from config.models import OutboxMessage
+from generation.models import TERMINAL_JOB_STATUSES, Job, JobItem, Render
+from generation.services import episode_render
+from tests.faults.processes import LEASE_SECONDS, Worker, blob_files_are_whole, environment, wait_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+TRIALS = int(os.environ.get("FAULT_TRIALS", "10"))
+SHOTS = 3
+# A restarted worker boots (about 9 s here), then finds the dead one's messages at its first fetch
+# after their lease: a job must finish within the lease plus a boot and its renders.
+RESUME_BOUND = LEASE_SECONDS + 40
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("worker processes need a database they can share: run with DATABASE_URL=postgres://…")
+
+
+def finished(job_id: str) -> bool:
+    return Job.objects.filter(pk=job_id, status__in=TERMINAL_JOB_STATUSES).exists()
+
+
+def test_workers_killed_at_random_moments_of_renders_lose_no_job_and_duplicate_no_render(
+        admin_user, web_broker, private_redis, shared_media, tiny_model, episode_with_shots, tmp_path, capsys):
+    # given a worker behind Redis, and jobs of three shots (each render under a second)
+    seed = int(os.environ.get("FAULT_SEED", str(random.SystemRandom().randrange(10**6))))
+    rng = random.Random(seed)
+    worker = Worker(environment(shared_media, private_redis.url), tmp_path / "worker.log")
+    worker.start()
+    resumed: list[float] = []
+    moments: list[int] = []  # shots already recorded when the kill came
+    jobs: list[str] = []
+    try:
+        wait_for(lambda: worker.ready_count() == 1, 120, "the worker to boot")
+        for trial in range(TRIALS):
+            episode = episode_with_shots(tiny_model, seed=1000 * (trial + 1))
+            job_id = str(episode_render(actor=admin_user, episode_id=str(episode.id)).id)
+            jobs.append(job_id)
+            # when the worker child is killed at a random moment (fetching, rendering, storing, recording)
+            time.sleep(rng.uniform(0.0, 3.0))
+            moments.append(Job.objects.values_list("done", flat=True).get(pk=job_id))
+            worker.kill_child()
+            killed = time.monotonic()
+            worker.start()
+            # then the job finishes within its lease, a boot and its renders
+            wait_for(lambda: finished(job_id), RESUME_BOUND,  # noqa: B023 (called before the loop moves on)
+                     f"trial {trial}'s job to finish\n{worker.tail()}")
+            resumed.append(time.monotonic() - killed)
+    finally:
+        worker.stop()
+    leftovers = blob_leftovers(older_than=timedelta(0))
+    with capsys.disabled():
+        print(f"\nworker kills: {TRIALS} trials (seed {seed}), {len(jobs)} jobs held, 0 lost; kill to job finished: "
+              f"median {statistics.median(resumed):.1f} s, max {max(resumed):.1f} s (lease {LEASE_SECONDS:.0f} s); "
+              f"shots recorded at the kill: {sorted(moments)}; files swept: {len(leftovers)}")
+
+    # then every job succeeded, each of its shots recorded once, with one render per manifest
+    assert list(Job.objects.filter(pk__in=jobs).values_list("status", flat=True).distinct()) == ["succeeded"]
+    assert JobItem.objects.filter(job_id__in=jobs, status="succeeded").count() == TRIALS * SHOTS
+    types = [e.type for e in eventlog.read_after(0)]
+    assert types.count("ShotRenderSucceeded") == TRIALS * SHOTS
+    assert types.count("RenderSucceeded") == Render.objects.count() == TRIALS * SHOTS
+    assert Render.objects.values("manifest_hash").distinct().count() == TRIALS * SHOTS
+    # and a sweep leaves exactly the files the log names
+    blob_leftovers_remove(leftovers)
+    assert blob_leftovers(older_than=timedelta(0)) == []
+    assert blob_files_are_whole(shared_media) == []
+    assert all((shared_media / "blobs" / blob_key(sha)).is_file()
+               for sha in Render.objects.values_list("image_sha256", flat=True))
+    assert OutboxMessage.objects.count() == 0
+    # and the log verifies and replays to the same read models
+    assert eventlog.verify().ok
+    assert eventlog.replay_check() is None
