@@ -58,7 +58,7 @@ def episode_with_shots(studio: Any, admin_user: Any,
     """Return a function building an episode of `shots` shots whose seeds start at `seed` (distinct manifests)."""
     from episodes.services import episode_create, series_create, shot_create
 
-    def make(model: Any, *, seed: int, shots: int = 3, size: int = 64, steps: int = 12) -> Any:
+    def make(model: Any, *, seed: int, shots: int = 3, size: int = 64, steps: int = 8) -> Any:
         series = series_create(actor=admin_user, studio_id=str(studio.id), title=f"Series {seed}")
         episode = episode_create(actor=admin_user, series_id=str(series.id), number=1, title="Pilot")
         pins = [{"asset": str(harbour_cast["mei"].id), "version": 1, "role": "lead"},
