@@ -121,6 +121,7 @@ class Dispatcher:
             self.woken.clear()
 
     def stop(self) -> None:
+        """Ask the loop to end after its current pass."""
         self.stopped.set()
         self.woken.set()
 
