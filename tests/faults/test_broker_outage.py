@@ -30,7 +30,7 @@ def test_a_render_queued_while_the_broker_is_down_runs_once_when_it_returns(
     worker = Worker(environment(shared_media, private_redis.url), tmp_path / "worker.log")
     worker.start()
     try:
-        wait_for(lambda: worker.ready_count() == 1, 120, "the worker to boot")
+        wait_for(lambda: worker.ready_count() == 1, 120, f"the worker to boot\n{worker.tail()}")
         private_redis.stop()
 
         # when a render is asked for

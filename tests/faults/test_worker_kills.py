@@ -59,7 +59,7 @@ def test_workers_killed_at_random_moments_of_renders_lose_no_job_and_duplicate_n
     moments: list[int] = []  # shots already recorded when the kill came
     jobs: list[str] = []
     try:
-        wait_for(lambda: worker.ready_count() == 1, 120, "the worker to boot")
+        wait_for(lambda: worker.ready_count() == 1, 120, f"the worker to boot\n{worker.tail()}")
         for trial in range(TRIALS):
             episode = episode_with_shots(tiny_model, seed=1000 * (trial + 1))
             job_id = str(episode_render(actor=admin_user, episode_id=str(episode.id)).id)
