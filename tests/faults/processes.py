@@ -109,7 +109,7 @@ class Worker:
     def kill_child(self) -> None:
         """SIGKILL the worker child; dramatiq's main process then stops and exits, as a crashed one does."""
         assert self.process is not None
-        wait_for(lambda: self.child() is not None, 30, f"the worker's child process\n{self.tail()}")
+        wait_for(lambda: self.child() is not None, 30, lambda: f"the worker's child process\n{self.tail()}")
         os.kill(self.child() or 0, signal.SIGKILL)
         try:
             self.process.wait(timeout=30)
@@ -136,11 +136,11 @@ def blob_files_are_whole(media: Path) -> list[str]:
             if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() != path.name]
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float, what: str = "") -> float:
-    """Poll until `predicate` holds; return the seconds it took, or fail after `timeout`."""
+def wait_for(predicate: Callable[[], bool], timeout: float, what: str | Callable[[], str] = "") -> float:
+    """Poll until `predicate` holds; return the seconds it took, or fail after `timeout` saying `what` was awaited."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         if predicate():
             return time.monotonic() - started
         time.sleep(0.1)
-    pytest.fail(f"timed out after {timeout} s waiting for {what}")
+    pytest.fail(f"timed out after {timeout} s waiting for {what() if callable(what) else what}")

@@ -30,7 +30,7 @@ def test_a_render_queued_while_the_broker_is_down_runs_once_when_it_returns(
     worker = Worker(environment(shared_media, private_redis.url), tmp_path / "worker.log")
     worker.start()
     try:
-        wait_for(lambda: worker.ready_count() == 1, 120, f"the worker to boot\n{worker.tail()}")
+        wait_for(lambda: worker.ready_count() == 1, 120, lambda: f"the worker to boot\n{worker.tail()}")
         private_redis.stop()
 
         # when a render is asked for
@@ -49,7 +49,7 @@ def test_a_render_queued_while_the_broker_is_down_runs_once_when_it_returns(
         # and when Redis returns (empty), the job runs with no client retry
         private_redis.start()
         wait_for(lambda: Job.objects.filter(pk=job_id, status__in=TERMINAL_JOB_STATUSES).exists(), 90,
-                 f"the job to finish\n{worker.tail()}")
+                 lambda: f"the job to finish\n{worker.tail()}")
         time.sleep(2)  # a second copy of a message, had one been sent, would be handled by now
     finally:
         worker.stop()

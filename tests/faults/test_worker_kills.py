@@ -59,7 +59,7 @@ def test_workers_killed_at_random_moments_of_renders_lose_no_job_and_duplicate_n
     moments: list[int] = []  # shots already recorded when the kill came
     jobs: list[str] = []
     try:
-        wait_for(lambda: worker.ready_count() == 1, 120, f"the worker to boot\n{worker.tail()}")
+        wait_for(lambda: worker.ready_count() == 1, 120, lambda: f"the worker to boot\n{worker.tail()}")
         for trial in range(TRIALS):
             episode = episode_with_shots(tiny_model, seed=1000 * (trial + 1))
             job_id = str(episode_render(actor=admin_user, episode_id=str(episode.id)).id)
@@ -67,14 +67,14 @@ def test_workers_killed_at_random_moments_of_renders_lose_no_job_and_duplicate_n
             # when, once the worker has fetched the job's first messages, its child is killed at a random
             # moment (loading the model, rendering, storing, recording, after the job)
             wait_for(lambda: held(web_broker) > 0, 60, "the worker to fetch the job's messages")
-            time.sleep(rng.uniform(0.0, 2.5))
+            time.sleep(rng.uniform(0.0, 1.5))
             moments.append(Job.objects.values_list("done", flat=True).get(pk=job_id))
             worker.kill_child()
             killed = time.monotonic()
             worker.start()
             # then the job finishes within its lease, a boot and its renders
             wait_for(lambda: finished(job_id), RESUME_BOUND,  # noqa: B023 (called before the loop moves on)
-                     f"trial {trial}'s job to finish\n{worker.tail()}")
+                     lambda: f"trial {trial}'s job to finish\n{worker.tail()}")  # noqa: B023
             resumed.append(time.monotonic() - killed)
     finally:
         worker.stop()
