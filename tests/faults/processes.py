@@ -106,16 +106,18 @@ class Worker:
             return None
         return int(children[0]) if children else None
 
-    def kill_child(self) -> None:
-        """SIGKILL the worker child; dramatiq's main process then stops and exits, as a crashed one does."""
+    def kill_child(self) -> float:
+        """SIGKILL the worker child, returning when (monotonic); dramatiq's main process exits, as after a crash."""
         assert self.process is not None
         wait_for(lambda: self.child() is not None, 30, lambda: f"the worker's child process\n{self.tail()}")
         os.kill(self.child() or 0, signal.SIGKILL)
+        killed = time.monotonic()
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        return killed
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

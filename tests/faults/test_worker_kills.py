@@ -69,8 +69,7 @@ def test_workers_killed_at_random_moments_of_renders_lose_no_job_and_duplicate_n
             wait_for(lambda: held(web_broker) > 0, 60, "the worker to fetch the job's messages")
             time.sleep(rng.uniform(0.0, 1.5))
             moments.append(Job.objects.values_list("done", flat=True).get(pk=job_id))
-            worker.kill_child()
-            killed = time.monotonic()
+            killed = worker.kill_child()
             worker.start()
             # then the job finishes within its lease, a boot and its renders
             wait_for(lambda: finished(job_id), RESUME_BOUND,  # noqa: B023 (called before the loop moves on)
