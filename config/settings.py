@@ -187,11 +187,18 @@ _DRAMATIQ_MIDDLEWARE = [
     "dramatiq.middleware.Retries",
     "dramatiq.middleware.ShutdownNotifications",
     "django_dramatiq.middleware.DbConnectionsMiddleware",
+    "config.outbox_middleware.RunOutboxDispatcher",  # sends the outbox and sweeps expired leases in every worker
 ]
+# A Redis worker's heartbeat is the lease on the messages it holds: once older than this, they go
+# back to their queue. Dramatiq maintains a queue within a command; run it on every command (not
+# 1 in 1,000), the outbox dispatcher's sweep issuing one per queue (config/leases.py).
+WORKER_LEASE_SECONDS = float(os.environ.get("WORKER_LEASE_SECONDS", "15"))
+OUTBOX_SWEEP_SECONDS = float(os.environ.get("OUTBOX_SWEEP_SECONDS", "5"))
+DRAMATIQ_REDIS_LEASE = {"heartbeat_timeout": int(WORKER_LEASE_SECONDS * 1000), "maintenance_chance": 1_000_000}
 if DRAMATIQ_BROKER_URL.startswith(("redis://", "rediss://")):
     DRAMATIQ_BROKER = {
         "BROKER": "dramatiq.brokers.redis.RedisBroker",
-        "OPTIONS": {"url": DRAMATIQ_BROKER_URL},
+        "OPTIONS": {"url": DRAMATIQ_BROKER_URL, **DRAMATIQ_REDIS_LEASE},
         "MIDDLEWARE": _DRAMATIQ_MIDDLEWARE,
     }
 elif DRAMATIQ_BROKER_URL.startswith(("amqp://", "amqps://")):

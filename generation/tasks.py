@@ -64,7 +64,7 @@ class ResumeJobsOnBoot(dramatiq.Middleware):
         if not isinstance(broker, StubBroker):
             return  # a real broker kept its messages (and redelivers unacknowledged ones)
         try:
-            count = jobs_resume(broker)
+            count = jobs_resume()  # through the outbox, to this process's broker
         except DatabaseError as error:
             logger.warning("could not resume unfinished render jobs: %s", error)
             return

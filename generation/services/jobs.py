@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 
 import eventlog
+from config import outbox
 from config.errors import NotFound
 from config.types import Actor
 from episodes.models import Cut, Episode, ShotRevision
@@ -110,19 +111,16 @@ def job_queue(
     event = JobQueued(job_id=job_id, studio_id=studio_id, kind=kind, items=items, requested_by=actor.username,
                       requested_by_id=actor.pk, episode_id=episode_id, cut_id=cut_id, plan_id=plan_id,
                       skipped=list(skipped))
-    eventlog.append(job_stream(job_id), [event], expected_version=0, actor=actor, studio_id=studio_id)
-    indexes = [item["index"] for item in items]
-    # Never send from inside the append transaction: a worker could pick the message before it commits.
-    transaction.on_commit(lambda: enqueue_items(job_id, indexes))
+    # The job's events and its messages commit together: no job without its messages, no message without its job.
+    with transaction.atomic():
+        eventlog.append(job_stream(job_id), [event], expected_version=0, actor=actor, studio_id=studio_id)
+        enqueue_items(job_id, [item["index"] for item in items])
     return Job.objects.get(pk=job_id)
 
 
-def enqueue_items(job_id: str, indexes: Iterable[int], broker: Any = None) -> None:
-    """Send one render message per job item (to the given broker, or the configured one)."""
-    if broker is None:
-        broker = dramatiq.get_broker()
-    for index in indexes:
-        broker.enqueue(job_item_message(job_id, index))
+def enqueue_items(job_id: str, indexes: Iterable[int]) -> None:
+    """Send one render message per job item through the outbox (they leave once the transaction commits)."""
+    outbox.send(job_item_message(job_id, index) for index in indexes)
 
 
 def job_item_message(job_id: str, index: int) -> dramatiq.Message:
@@ -131,15 +129,12 @@ def job_item_message(job_id: str, index: int) -> dramatiq.Message:
                             kwargs={}, options={})
 
 
-def jobs_resume(broker: Any = None) -> int:
+def jobs_resume() -> int:
     """Re-send the messages of every unfinished item of unfinished jobs; return how many were sent."""
-    pending = (JobItem.objects.filter(job__status__in=["queued", "running"], status__in=["queued", "running"])
-               .order_by("job__created_at", "index").values_list("job_id", "index"))
-    count = 0
-    for job_id, index in pending:
-        enqueue_items(str(job_id), [index], broker=broker)
-        count += 1
-    return count
+    pending = list(JobItem.objects.filter(job__status__in=["queued", "running"], status__in=["queued", "running"])
+                   .order_by("job__created_at", "index").values_list("job_id", "index"))
+    outbox.send(job_item_message(str(job_id), index) for job_id, index in pending)
+    return len(pending)
 
 
 def current_revisions(episode_id: str) -> list[ShotRevision]:

@@ -19,7 +19,7 @@ from django.db import connection
 import eventlog
 from generation.models import Job, JobItem, Render, RenderProgress, WorkerPool
 from generation.services import episode_render
-from generation.services.jobs import enqueue_items
+from generation.services.jobs import job_item_message
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,7 +111,8 @@ def test_a_rundramatiq_worker_behind_redis_renders_an_episode(shared_media, redi
     # given an episode queued on Redis and a separate worker process
     episode = make_episode(previz_model, shots=3)
     job = episode_render(actor=admin_user, episode_id=str(episode.id))
-    enqueue_items(str(job.id), range(job.total), broker=redis_broker)
+    for index in range(job.total):
+        redis_broker.enqueue(job_item_message(str(job.id), index))
     log = open(tmp_path / "worker.log", "wb")
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "rundramatiq", "--processes", "1", "--threads", "1"], cwd=ROOT,
@@ -139,7 +140,8 @@ def test_the_same_message_delivered_twice_through_redis_makes_one_render(shared_
     # given the message of one shot enqueued twice
     episode = make_episode(previz_model, shots=1)
     job = episode_render(actor=admin_user, episode_id=str(episode.id))
-    enqueue_items(str(job.id), [0, 0], broker=redis_broker)
+    for index in [0, 0]:
+        redis_broker.enqueue(job_item_message(str(job.id), index))
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "rundramatiq", "--processes", "1", "--threads", "2"], cwd=ROOT,
         env=environment(shared_media, DRAMATIQ_BROKER_URL=REDIS_URL), stdout=subprocess.DEVNULL,
