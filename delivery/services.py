@@ -11,6 +11,7 @@ from django.utils import timezone
 
 import eventlog
 from assets.services import MadeBlob, blob_discard, blob_store_file
+from config import outbox
 from config.errors import InvalidInput, NotFound
 from config.types import Actor
 from delivery.errors import ShotNotRendered
@@ -47,29 +48,28 @@ def export_request(*, actor: Actor, cut_id: str, format: str, burn_in: bool = Tr
                             shots=cut_shots(cut), options={"burn_in": burn_in} if format == "mp4" else {},
                             requested_by=actor.username)
     stream = export_stream(str(cut.id), format)
-    try:
-        eventlog.append(stream, [event], expected_version=eventlog.stream_version(stream), actor=actor,
-                        studio_id=str(cut.studio_id))
+    try:  # the export's event and its message commit together (config/outbox.py)
+        with transaction.atomic():
+            eventlog.append(stream, [event], expected_version=eventlog.stream_version(stream), actor=actor,
+                            studio_id=str(cut.studio_id))
+            outbox.send([export_message(export_id)])
     except ConcurrencyError:  # someone asked for the same export at the same moment: theirs is the one
         return Export.objects.get(cut_id=cut.id, format=format), False
     if existing is not None:  # a failed export queued again starts its progress afresh
         ExportProgress.objects.filter(export_id=export_id).delete()
-    transaction.on_commit(lambda: export_enqueue(export_id))
     return Export.objects.get(pk=export_id), True
 
 
-def export_enqueue(export_id: str, broker: Any = None) -> None:
-    """Send the message that makes an export's file."""
-    message: dramatiq.Message = dramatiq.Message(queue_name=EXPORT_QUEUE, actor_name=EXPORT_ACTOR,
-                                                 args=(str(export_id),), kwargs={}, options={})
-    (broker or dramatiq.get_broker()).enqueue(message)
+def export_message(export_id: str) -> dramatiq.Message:
+    """Return the message that makes an export's file."""
+    return dramatiq.Message(queue_name=EXPORT_QUEUE, actor_name=EXPORT_ACTOR, args=(str(export_id),), kwargs={},
+                            options={})
 
 
-def exports_resume(broker: Any = None) -> int:
-    """Re-send the message of every queued export; return how many were sent."""
+def exports_resume() -> int:
+    """Re-send the message of every queued export through the outbox; return how many were sent."""
     queued = list(Export.objects.filter(status=ExportStatus.QUEUED).order_by("created_at").values_list("id", flat=True))
-    for export_id in queued:
-        export_enqueue(str(export_id), broker)
+    outbox.send(export_message(str(export_id)) for export_id in queued)
     return len(queued)
 
 

@@ -33,7 +33,7 @@ class ResumeExportsOnBoot(dramatiq.Middleware):
         if not isinstance(broker, StubBroker):
             return  # a real broker kept its messages
         try:
-            count = services.exports_resume(broker)
+            count = services.exports_resume()  # through the outbox, to this process's broker
         except DatabaseError as error:
             logger.warning("could not resume queued exports: %s", error)
             return
