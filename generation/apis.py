@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from generation import selectors, services
+from generation.extensions import render_body_extras
 from generation.models import Backend, Job, Render, RenderModel, RerenderPlan
 
 OBJECT = OpenApiTypes.OBJECT
@@ -76,7 +77,7 @@ def render_body(render: Render) -> dict[str, Any]:
     return {"id": str(render.id), "studio": str(render.studio_id), "shot": render.shot_id,
             "shot_revision": render.shot_revision, "manifest_hash": render.manifest_hash, "manifest": render.manifest,
             "image_sha256": render.image_sha256, "image_url": f"/api/blobs/{render.image_sha256}/",
-            "job": render.job_id, "created_at": render.created_at.isoformat()}
+            "job": render.job_id, "created_at": render.created_at.isoformat(), **render_body_extras(render)}
 
 
 class EpisodeRenderApi(APIView):
