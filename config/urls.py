@@ -17,6 +17,7 @@ api: list[URLPattern | URLResolver] = [
     path("", include("generation.urls")),
     path("", include("rights.urls")),
     path("", include("reviews.urls")),
+    path("", include("consistency.urls")),
     path("", include("studios.audit_urls")),
 ]
 

@@ -12,10 +12,13 @@ class ConsistencyConfig(AppConfig):
     def ready(self) -> None:
         # Generation must not import this app: it announces finished renders and lets the render body
         # grow through generation.extensions, which this app plugs into here.
+        from assets.extensions import blob_body_extend
         from consistency import events, projections, tasks  # noqa: F401  (event classes, projections, actors)
+        from consistency.apis import upload_warnings
         from consistency.selectors import render_consistency_body
         from consistency.trigger import on_render_recorded
         from generation import extensions
 
         extensions.render_recorded.connect(on_render_recorded, dispatch_uid="consistency-score-render")
         extensions.render_body_extend(render_consistency_body)
+        blob_body_extend(upload_warnings)

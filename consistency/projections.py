@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from eventlog import Projection, RecordedEvent, Rows, register
 from consistency.models import ConsistencySettings, RenderScore
+from eventlog import Projection, RecordedEvent, Rows, register
 
 
 def render_scored(event: RecordedEvent, rows: Rows) -> None:

@@ -83,6 +83,15 @@ def _all_vectors(index: Any) -> tuple[np.ndarray, np.ndarray]:
     return inner.reconstruct_n(0, index.ntotal), faiss.vector_to_array(index.id_map)
 
 
+def index_stored(studio_id: str) -> bool:
+    """Return whether the studio has an index stored for any embedder (cheap: no model is loaded)."""
+    try:
+        folders, _files = blob_storage().listdir(f"consistency/index/{studio_id}")
+    except FileNotFoundError:
+        return False
+    return bool(folders)
+
+
 def studio_index(studio_id: str, embedder: ImageEmbedder) -> StudioIndex:
     """Return the studio's index for an embedder, read from storage once per process (empty if none)."""
     key = _key(studio_id, embedder.fingerprint)

@@ -13,6 +13,8 @@ from episodes.models import Episode, Series, ShotRevision
 from generation.models import Render
 from studios.access import get_visible
 
+VERDICTS = ("on_model", "drifting", "off_model")
+
 
 def latest_score(render_id: str) -> RenderScore | None:
     """Return the render's latest score (scored or failed), if any."""
@@ -48,7 +50,7 @@ def series_report(*, user: Actor, series_id: str) -> dict[str, Any]:
     shots = _scored_shots(episodes)
     report = _report(shots)
     for character in report["characters"]:
-        trend = []
+        trend: list[dict[str, Any]] = []
         for episode in episodes:
             mine = [s for s in shots if s["episode"] == str(episode.id) and s["asset"] == character["asset"]]
             if mine:
@@ -85,7 +87,7 @@ def _report(rows: list[dict[str, Any]]) -> dict[str, Any]:
     found = []
     for asset, mine in characters.items():
         worst = min(mine, key=lambda r: r["relative"])
-        verdicts = {name: sum(1 for r in mine if r["verdict"] == name) for name in ("on_model", "drifting", "off_model")}
+        verdicts = {name: sum(1 for r in mine if r["verdict"] == name) for name in VERDICTS}
         found.append({"asset": asset, "name": mine[0]["name"], "shots": len(mine),
                       "mean": _round(sum(r["score"] for r in mine) / len(mine)),
                       "min": _round(min(r["score"] for r in mine)),

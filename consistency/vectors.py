@@ -34,7 +34,7 @@ def image_vectors(embedder: ImageEmbedder, shas: Sequence[str]) -> np.ndarray:
         embedded = embedder.embed([decode(read_reference(sha)) for sha in missing])
         for sha, vector in zip(missing, embedded, strict=True):
             _keep(embedder, "image", sha, vector[None, :])
-    return np.concatenate([_cached(embedder, "image", sha) for sha in shas])  # type: ignore[misc]
+    return np.concatenate([_cached(embedder, "image", sha) for sha in shas])
 
 
 def augmented_vectors(embedder: ImageEmbedder, sha256: str) -> np.ndarray:

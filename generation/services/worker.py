@@ -31,7 +31,6 @@ from eventlog.canonical import sha256_hex
 from generation.backends import RenderCancelled
 from generation.environment import apply_environment
 from generation.errors import PermanentRenderError
-from generation.extensions import render_recorded_send
 from generation.events import (
     JobFinished,
     JobStarted,
@@ -42,6 +41,7 @@ from generation.events import (
     job_stream,
     render_stream,
 )
+from generation.extensions import render_recorded_send
 from generation.manifests import check_manifest
 from generation.models import (
     TERMINAL_JOB_STATUSES,
@@ -164,7 +164,7 @@ def _render(state: _State) -> None:
     png = render_png(manifest, item.manifest_hash, backend, cancelled=_cancelled(str(job.id)),
                      progress=_progress(state))
     blob = _store(png, str(job.studio_id))  # durable before the append: no append waits on a disk
-    recorded, fresh = False, [False]
+    recorded, fresh = False, [""]
     try:
         recorded = _record(str(job.id), item.index, _reuse_or_record(blob, fresh), state, actor=state.requester)
     finally:
@@ -174,9 +174,11 @@ def _render(state: _State) -> None:
         render_recorded_send(render_id=fresh[0], studio_id=str(job.studio_id))
 
 
-def _reuse_or_record(blob: MadeBlob | None, fresh: list[Any] | None = None) -> Callable[[_State, int], list[StreamWrite]]:
+def _reuse_or_record(
+    blob: MadeBlob | None, fresh: list[str] | None = None,
+) -> Callable[[_State, int], list[StreamWrite]]:
     """Return a builder that records this render, or reuses the manifest's render if one exists
-    (`fresh[0]`: the new render's id when the last built append records one, else False)."""
+    (`fresh[0]`: the new render's id when the last built append records one, else "")."""
     render_id = str(uuid.uuid4())
 
     def build(state: _State, conflicts: int) -> list[StreamWrite]:
@@ -198,7 +200,7 @@ def _reuse_or_record(blob: MadeBlob | None, fresh: list[Any] | None = None) -> C
                                      manifest=item.manifest, image_sha256=blob.sha256)
             writes[:0] = [*blob.writes, StreamWrite(render_stream(item.manifest_hash), [render], 0)]
         if fresh is not None:
-            fresh[0] = render_id if existing is None and blob is not None else False
+            fresh[0] = render_id if existing is None and blob is not None else ""
         return writes
 
     return build

@@ -1,4 +1,4 @@
-"""Consistency fixtures: a small studio (Mei, Captain Ines, a harbour) rendered with previz, the embedder loaded once."""
+"""Consistency fixtures: Mei, Captain Ines and a harbour rendered with previz; the embedder loaded once."""
 
 from __future__ import annotations
 

@@ -1,0 +1,101 @@
+"""Consistency and search endpoints: episode and series reports, look-alike and library search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from assets.blobstore import blob_key, storage_open
+from assets.models import BlobGrant
+from config.errors import InvalidInput, NotFound
+from consistency import search, selectors
+from consistency.search_index import index_stored
+from studios.access import authorize
+
+
+class EpisodeConsistencyApi(APIView):
+    """Per character over the episode's current shots: shots, mean, min, worst shot and verdict counts."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, episode_id: str) -> Response:
+        return Response(selectors.episode_report(user=request.user, episode_id=str(episode_id)))
+
+
+class SeriesConsistencyApi(APIView):
+    """The series-wide report per character, with each character's mean per episode (drift)."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, series_id: str) -> Response:
+        return Response(selectors.series_report(user=request.user, series_id=str(series_id)))
+
+
+class SimilarSerializer(serializers.Serializer):
+    studio = serializers.UUIDField()
+    blob = serializers.RegexField(r"^[0-9a-f]{64}$", required=False)
+    file = serializers.ImageField(required=False)
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=10)
+
+
+class SimilarApi(APIView):
+    """The studio's assets and renders that look most like an image (a stored blob or an upload), best first."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(request=SimilarSerializer, responses=OpenApiTypes.OBJECT)
+    def post(self, request: Request) -> Response:
+        data = SimilarSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        studio = str(values["studio"])
+        authorize(request.user, studio, "view")
+        image = _image(values, studio)
+        return Response(search.similar_to_image(studio_id=studio, image=image, limit=values["limit"]))
+
+
+def _image(values: dict[str, Any], studio: str) -> bytes:
+    if values.get("file") is not None:
+        upload = values["file"]
+        upload.seek(0)
+        return bytes(upload.read())
+    sha = values.get("blob")
+    if not sha:
+        raise InvalidInput("Give a blob or a file.", fields={"blob": ["A blob or a file is required."]})
+    if not BlobGrant.objects.filter(pk=f"{studio}:{sha}").exists():
+        raise NotFound("Not found.")  # another studio's blob is as unknown as a missing one
+    with storage_open(blob_key(sha)) as handle:
+        return bytes(handle.read())
+
+
+class LibrarySearchApi(APIView):
+    """The studio's library by meaning, exact name matches first."""
+
+    @extend_schema(parameters=[OpenApiParameter("studio", str, required=True), OpenApiParameter("q", str),
+                               OpenApiParameter("limit", int)], responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request) -> Response:
+        studio, q = request.query_params.get("studio", ""), request.query_params.get("q", "")
+        if not studio:
+            raise InvalidInput("Give a studio.", fields={"studio": ["Required."]})
+        try:
+            limit = min(100, max(1, int(request.query_params.get("limit", "10"))))
+        except ValueError:
+            raise InvalidInput("limit must be a number.", fields={"limit": ["Must be a number."]}) from None
+        authorize(request.user, studio, "view")
+        return Response({"results": search.library_search(studio_id=studio, q=q, limit=limit)})
+
+
+def upload_warnings(blob: Any, studio_id: str, data: bytes) -> dict[str, Any]:
+    """Warn (without refusing) when an uploaded image looks like an asset the studio already has."""
+    if not index_stored(studio_id):
+        return {}
+    found = search.look_alikes(studio_id=studio_id, image=data)
+    if not found:
+        return {}
+    return {"warnings": [{"code": "looks_like_existing_asset", "asset": f["asset"], "version": f["version"],
+                          "score": f["score"]} for f in found]}
