@@ -32,7 +32,7 @@ def drawing(identity: int, variation: int) -> Image.Image:
 
     rng = random.Random(f"identity-{identity}-{variation}")
     palette_rng = random.Random(f"palette-{identity}")
-    palette = ["#%06x" % palette_rng.randrange(0x1000000) for _ in range(3)]
+    palette = [f"#{palette_rng.randrange(0x1000000):06x}" for _ in range(3)]
     with Image.open(io.BytesIO(art.character_portrait(f"character {identity}", palette, identity))) as image:
         figure = image.convert("RGB")
     if rng.random() < 0.5:
@@ -74,7 +74,8 @@ def main() -> None:
     same, different = [], []
     for a in range(len(keys)):
         for b in range(a + 1, len(keys)):
-            (target := same if keys[a][0] == keys[b][0] else different).append(float(whole[keys[a]] @ whole[keys[b]]))
+            pairs = same if keys[a][0] == keys[b][0] else different
+            pairs.append(float(whole[keys[a]] @ whole[keys[b]]))
     auc = roc_auc(np.array(same), np.array(different))
     refs = {i: whole[(i, 0)][None, :] for i in range(args.characters)}
     bases = {i: baseline(refs[i], embedder.embed(augmentations(drawings[(i, 0)]))) for i in range(args.characters)}
