@@ -17,6 +17,7 @@ from assets.models import BlobGrant
 from config.errors import InvalidInput, NotFound
 from consistency import search, selectors
 from consistency.search_index import index_stored
+from consistency.services import consistency_settings_set, studio_settings
 from studios.access import authorize
 
 
@@ -99,3 +100,32 @@ def upload_warnings(blob: Any, studio_id: str, data: bytes) -> dict[str, Any]:
         return {}
     return {"warnings": [{"code": "looks_like_existing_asset", "asset": f["asset"], "version": f["version"],
                           "score": f["score"]} for f in found]}
+
+
+class SettingsSerializer(serializers.Serializer):
+    embedder = serializers.CharField(max_length=1000, default="efficientnet-lite0")
+    on_model = serializers.FloatField(min_value=-1.0, max_value=2.0, default=0.1)
+    drifting = serializers.FloatField(min_value=-1.0, max_value=2.0, default=0.0)
+    default_floor = serializers.FloatField(min_value=-1.0, max_value=1.0, default=0.45)
+
+
+def settings_body(studio_id: str) -> dict[str, Any]:
+    embedder, thresholds = studio_settings(studio_id)
+    return {"studio": studio_id, "embedder": embedder, "on_model": thresholds.on_model,
+            "drifting": thresholds.drifting, "default_floor": thresholds.default_floor}
+
+
+class StudioSettingsApi(APIView):
+    """A studio's embedder (`efficientnet-lite0` or `hf:<folder under MODEL_ROOTS>`) and verdict thresholds."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, studio_id: str) -> Response:
+        authorize(request.user, str(studio_id), "view")
+        return Response(settings_body(str(studio_id)))
+
+    @extend_schema(request=SettingsSerializer, responses=OpenApiTypes.OBJECT)
+    def put(self, request: Request, studio_id: str) -> Response:
+        data = SettingsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        consistency_settings_set(actor=request.user, studio_id=str(studio_id), **data.validated_data)
+        return Response(settings_body(str(studio_id)))

@@ -157,7 +157,11 @@ def _load(spec: str) -> ImageEmbedder:
     if spec == DEFAULT_EMBEDDER:
         return EfficientNetLiteEmbedder()
     if spec.startswith(HF_PREFIX):
-        return TransformersImageEmbedder(resolve_embedder_folder(spec[len(HF_PREFIX):]))
+        folder = resolve_embedder_folder(spec[len(HF_PREFIX):])
+        try:
+            return TransformersImageEmbedder(folder)
+        except (OSError, ValueError, KeyError) as error:  # transformers' answers to a folder that is not a model
+            raise EmbedderUnavailable(f"embedder folder {str(folder)!r} cannot be loaded: {error}") from None
     raise EmbedderUnavailable(f"unknown embedder {spec!r}: use {DEFAULT_EMBEDDER!r} or 'hf:<folder>'")
 
 
