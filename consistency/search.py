@@ -10,7 +10,7 @@ from cachetools import LRUCache
 from assets.models import Asset, AssetVersion
 from consistency.embedders import image_embedder, text_embedder
 from consistency.scoring import decode
-from consistency.search_index import studio_index
+from consistency.search_index import index_top_up, studio_index
 from consistency.services import studio_settings
 
 LOOK_ALIKE_SCORE = 0.9  # reference-level similarity above which an upload is flagged (see the README's figures)
@@ -22,6 +22,7 @@ def similar_to_image(*, studio_id: str, image: bytes, limit: int = 10) -> dict[s
     spec, _ = studio_settings(studio_id)
     embedder = image_embedder(spec)
     query = embedder.embed([decode(image)])[0]
+    index_top_up(studio_id, embedder)
     results = studio_index(studio_id, embedder).search(query, limit)
     return {"embedder": {"name": embedder.name, "fingerprint": embedder.fingerprint}, "results": results}
 

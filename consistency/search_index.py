@@ -198,6 +198,18 @@ def index_add_version(*, studio_id: str, asset_id: str, version: int, references
     return index_add(studio_id, embedder, version_entries(embedder, asset_id, version, references))
 
 
+def index_top_up(studio_id: str, embedder: ImageEmbedder) -> int:
+    """Index every asset version of the studio not indexed yet (a new reference is searchable before any
+    render pins it); return how many vectors were added."""
+    found = studio_index(studio_id, embedder)
+    entries: list[tuple[dict[str, Any], np.ndarray]] = []
+    for row in AssetVersion.objects.filter(asset__studio_id=studio_id).order_by("asset_id", "number"):
+        shas = [sha for sha in row.references if f"asset_version:{row.pk}:{sha}" not in found.keys]
+        if shas:
+            entries += version_entries(embedder, str(row.asset_id), row.number, shas)
+    return index_add(studio_id, embedder, entries) if entries else 0
+
+
 def index_rebuild(studio_id: str) -> int:
     """Rebuild a studio's index from the log's read models: every asset version's references and every
     scored render; return how many vectors it holds."""
