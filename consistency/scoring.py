@@ -5,8 +5,8 @@ compared as the whole frame and as a fixed grid of square windows, and the best 
 The score alone means little: a drawn character looks 0.5 like any other drawn character to
 general-purpose features. So each score sits between two anchors: the version's **baseline**
 (how alike its own references are, or one reference and light augmentations of it) and a
-**floor** (how well the same render matches the other assets of that kind in the studio). The
-verdict comes from where the score falls between them.
+**floor** (how well the same render matches the studio's other assets of that kind that the shot
+does not cast). The verdict comes from where the score falls between them.
 """
 
 from __future__ import annotations

@@ -15,7 +15,6 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-import faiss
 import numpy as np
 from django.conf import settings
 
@@ -61,11 +60,13 @@ def _key(studio_id: str, fingerprint: str) -> str:
 
 def empty_index(dimension: int) -> Any:
     """Return an empty exact index with int64 ids."""
+    import faiss  # imported on first use: it costs time and logs its CPU probing at every start
     return faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
 
 
 def ivf_index(vectors_: np.ndarray, ids: np.ndarray) -> Any:
     """Return an IVF index trained on and holding the given vectors (nlist ~ 4·√n, nprobe 8)."""
+    import faiss
     dimension = vectors_.shape[1]
     nlist = max(1, int(4 * math.sqrt(len(vectors_))))
     ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(dimension), dimension, nlist, faiss.METRIC_INNER_PRODUCT)
@@ -77,6 +78,7 @@ def ivf_index(vectors_: np.ndarray, ids: np.ndarray) -> Any:
 
 
 def _all_vectors(index: Any) -> tuple[np.ndarray, np.ndarray]:
+    import faiss
     inner = faiss.downcast_index(index.index)
     if isinstance(inner, faiss.IndexIVF):
         inner.make_direct_map()
@@ -113,6 +115,7 @@ def _snapshots(key: str) -> list[int]:
 
 
 def _read(key: str, dimension: int) -> StudioIndex:
+    import faiss
     counts = _snapshots(key)
     if not counts:
         return StudioIndex(empty_index(dimension))
@@ -127,6 +130,7 @@ def _read(key: str, dimension: int) -> StudioIndex:
 
 def _write(key: str, found: StudioIndex) -> None:
     """Store a new snapshot named by its item count (stored files are never overwritten), then drop older ones."""
+    import faiss
     latest = f"{key}/{len(found.items):012d}"
     storage_put(f"{latest}.json", json.dumps(found.items).encode())
     storage_put(f"{latest}.faiss", faiss.serialize_index(found.index).tobytes())  # last: it completes the snapshot
@@ -137,6 +141,7 @@ def _write(key: str, found: StudioIndex) -> None:
 
 def index_add(studio_id: str, embedder: ImageEmbedder, entries: list[tuple[dict[str, Any], np.ndarray]]) -> int:
     """Add (item, vector) pairs not yet indexed, switching to IVF past the configured size; return how many."""
+    import faiss
     key = _key(studio_id, embedder.fingerprint)
     found = studio_index(studio_id, embedder)
     with _LOCK:

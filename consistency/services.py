@@ -89,13 +89,16 @@ def render_score(*, render_id: str, embedder_spec: str | None = None) -> RenderS
 def score_cast(embedder: ImageEmbedder, render: Render, thresholds: Thresholds) -> list[dict[str, Any]]:
     """Return, per scorable cast member, its score, baseline, floor, relative score and verdict."""
     frame = vectors.window_vectors(embedder, render.image_sha256)
+    cast = render.manifest.get("cast", [])
+    # Everyone cast in the shot is meant to be in the frame: only the studio's other assets make the floor.
+    in_shot = {entry["asset"] for entry in cast}
     scored = []
-    for entry in top_level_cast(render.manifest.get("cast", [])):
+    for entry in top_level_cast(cast):
         references = vectors.image_vectors(embedder, entry["references"])
         augmented = vectors.augmented_vectors(embedder, entry["references"][0]) if len(references) == 1 else None
         base = baseline(references, augmented)
         score = best_match(frame, references)
-        others = _other_references(str(render.studio_id), entry["kind"], entry["asset"])
+        others = _other_references(str(render.studio_id), entry["kind"], in_shot)
         floor = max((best_match(frame, vectors.image_vectors(embedder, shas)) for shas in others),
                     default=thresholds.default_floor)
         rel = relative(score, base, floor)
@@ -105,9 +108,10 @@ def score_cast(embedder: ImageEmbedder, render: Render, thresholds: Thresholds) 
     return scored
 
 
-def _other_references(studio_id: str, kind: str, asset_id: str) -> list[list[str]]:
-    """Return the references of every other asset of the kind in the studio (its approved version, else latest)."""
-    others = Asset.objects.filter(studio_id=studio_id, kind=kind).exclude(pk=asset_id)
+def _other_references(studio_id: str, kind: str, in_shot: set[str]) -> list[list[str]]:
+    """Return the references of every asset of the kind in the studio that the shot does not cast (its approved
+    version, else its latest)."""
+    others = Asset.objects.filter(studio_id=studio_id, kind=kind).exclude(pk__in=in_shot)
     keys = [f"{a.id}:{a.approved_version or a.latest_version}" for a in others]
     return [list(v.references) for v in AssetVersion.objects.filter(pk__in=keys) if v.references]
 
