@@ -81,7 +81,7 @@ def main() -> None:
     bases = {i: baseline(refs[i], embedder.embed(augmentations(drawings[(i, 0)]))) for i in range(args.characters)}
     thresholds, right, total, outcomes = Thresholds(), 0, 0, {"on": 0, "drift": 0, "off": 0}
     started = time.perf_counter()
-    crops = 0
+    crops, own, other = 0, [], []
     for i in range(args.characters):
         for v in range(1, args.variations + 1):
             frames = embedder.embed(windows(drawings[(i, v)]))
@@ -89,7 +89,9 @@ def main() -> None:
             for pinned in (i, (i + 1) % args.characters):
                 score = best_match(frames, refs[pinned])
                 floor = max(best_match(frames, refs[o]) for o in refs if o != pinned)
-                found = verdict(relative(score, bases[pinned], floor), thresholds)
+                rel = relative(score, bases[pinned], floor)
+                (own if pinned == i else other).append(rel)
+                found = verdict(rel, thresholds)
                 expected = "on_model" if pinned == i else "off_model"
                 right += found == expected
                 total += 1
@@ -102,6 +104,15 @@ def main() -> None:
           f"({right / total:.1%}) |")
     print(f"| verdicts given (on / drifting / off) | {outcomes['on']} / {outcomes['drift']} / {outcomes['off']} |")
     print(f"| scoring time for {args.characters * args.variations} renders ({crops} windows) | {seconds:.1f} s |")
+    print(f"| relative score, own character: median {np.median(own):.3f}, 10th percentile "
+          f"{np.percentile(own, 10):.3f} | other character: median {np.median(other):.3f}, 90th percentile "
+          f"{np.percentile(other, 90):.3f} |")
+    print("\n### Verdict accuracy by on_model threshold (drifting counted wrong)\n")
+    print("| on_model | drifting | right |\n|---|---|---|")
+    for on_model, drifting in ((0.0, -0.05), (0.05, 0.0), (0.1, 0.0), (0.15, 0.05)):
+        t = Thresholds(on_model=on_model, drifting=drifting)
+        ok = sum(verdict(r, t) == "on_model" for r in own) + sum(verdict(r, t) == "off_model" for r in other)
+        print(f"| {on_model} | {drifting} | {ok}/{len(own) + len(other)} |")
     print("\n### Scoring throughput (windows of one 384x216 frame, images/s)\n")
     print("| torch threads | images/s |\n|---|---|")
     frame = Image.new("RGB", (384, 216), (90, 120, 160))
