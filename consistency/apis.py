@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -74,21 +74,23 @@ def _image(values: dict[str, Any], studio: str) -> bytes:
         return bytes(handle.read())
 
 
+class LibrarySearchSerializer(serializers.Serializer):
+    studio = serializers.UUIDField()
+    q = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=10)
+
+
 class LibrarySearchApi(APIView):
     """The studio's library by meaning, exact name matches first."""
 
-    @extend_schema(parameters=[OpenApiParameter("studio", str, required=True), OpenApiParameter("q", str),
-                               OpenApiParameter("limit", int)], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[LibrarySearchSerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
-        studio, q = request.query_params.get("studio", ""), request.query_params.get("q", "")
-        if not studio:
-            raise InvalidInput("Give a studio.", fields={"studio": ["Required."]})
-        try:
-            limit = min(100, max(1, int(request.query_params.get("limit", "10"))))
-        except ValueError:
-            raise InvalidInput("limit must be a number.", fields={"limit": ["Must be a number."]}) from None
+        data = LibrarySearchSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        studio = str(data.validated_data["studio"])
         authorize(request.user, studio, "view")
-        return Response({"results": search.library_search(studio_id=studio, q=q, limit=limit)})
+        return Response({"results": search.library_search(studio_id=studio, q=data.validated_data["q"],
+                                                          limit=data.validated_data["limit"])})
 
 
 def upload_warnings(blob: Any, studio_id: str, data: bytes) -> dict[str, Any]:
