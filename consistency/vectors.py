@@ -12,7 +12,9 @@ from consistency.embedders import ImageEmbedder
 from consistency.scoring import augmentations, decode, windows
 from generation.rendering import read_reference
 
-_CACHE: LRUCache[tuple[str, str, str], np.ndarray] = LRUCache(maxsize=4096)
+VECTOR_CACHE_BYTES = 128 * 1024 * 1024
+# Sized by bytes: a render's 65 window vectors weigh as much as 65 references.
+_CACHE: LRUCache[tuple[str, str, str], np.ndarray] = LRUCache(maxsize=VECTOR_CACHE_BYTES, getsizeof=lambda a: a.nbytes)
 _LOCK = threading.Lock()
 
 
@@ -29,12 +31,13 @@ def _keep(embedder: ImageEmbedder, what: str, sha256: str, vectors: np.ndarray) 
 
 def image_vectors(embedder: ImageEmbedder, shas: Sequence[str]) -> np.ndarray:
     """Return one vector per blob (the whole image), embedding only those not seen before."""
-    missing = [sha for sha in dict.fromkeys(shas) if _cached(embedder, "image", sha) is None]
+    found = {sha: _cached(embedder, "image", sha) for sha in dict.fromkeys(shas)}
+    missing = [sha for sha, vector in found.items() if vector is None]
     if missing:
         embedded = embedder.embed([decode(read_reference(sha)) for sha in missing])
         for sha, vector in zip(missing, embedded, strict=True):
-            _keep(embedder, "image", sha, vector[None, :])
-    return np.concatenate([_cached(embedder, "image", sha) for sha in shas])
+            found[sha] = _keep(embedder, "image", sha, vector[None, :])
+    return np.concatenate([found[sha] for sha in shas])
 
 
 def augmented_vectors(embedder: ImageEmbedder, sha256: str) -> np.ndarray:

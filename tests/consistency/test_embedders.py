@@ -57,7 +57,7 @@ def test_an_encoder_folder_under_model_roots_loads_and_gives_unit_vectors_and_it
 
 def test_a_studio_that_switches_to_dinov2_gets_new_scores_beside_the_old_ones(
     api: Any, studio: Any, encoders: Path, episode_of: Callable[..., Any],
-    render_episode: Callable[[Any], list[str]],
+    render_episode: Callable[[Any], list[str]], rebuilt_equals_live: Callable[[], None],
 ) -> None:
     # given: a render scored with the default embedder
     (render_id,) = render_episode(episode_of(["mei"]))
@@ -72,8 +72,9 @@ def test_a_studio_that_switches_to_dinov2_gets_new_scores_beside_the_old_ones(
     assert first is not None and second is not None and first.pk != second.pk
     body = api.get(f"/api/renders/{render_id}/").json()["consistency"]
     assert body["embedder"]["name"] == "dinov2:tiny-dino"
-    scores = [e for e in eventlog.load_stream(f"consistency-render-{render_id}")]
+    scores = list(eventlog.load_stream(f"consistency-render-{render_id}"))
     assert [e.payload.embedder["name"] for e in scores] == ["efficientnet-lite0@160", "dinov2:tiny-dino"]
+    rebuilt_equals_live()
 
 
 @pytest.mark.parametrize("embedder", ["hf:not-a-model", "hf:/etc", "hf:missing", "clip-from-the-internet"])
