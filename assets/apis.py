@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from assets import selectors, services
 from assets.aggregate import AssetState
 from assets.blobstore import blob_key, storage_exists, storage_open, storage_put, thumbnail_key
+from assets.extensions import blob_body_extras
 from assets.images import image_thumbnail
 from assets.models import Asset, AssetVersion, Blob, VersionStatus
 from assets.schemas import KINDS
@@ -214,7 +215,9 @@ class BlobListApi(APIView):
         studio = data.validated_data.get("studio") or selectors.blob_default_studio(user=request.user)
         upload = data.validated_data["file"]
         blob = services.blob_store(actor=request.user, studio_id=str(studio), data=upload, filename=upload.name)
-        return Response(blob_body(blob), status=201 if blob.created else 200)
+        upload.seek(0)
+        extras = blob_body_extras(blob, str(studio), upload.read())
+        return Response({**blob_body(blob), **extras}, status=201 if blob.created else 200)
 
 
 class BlobDetailApi(APIView):

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "delivery",
     "rights",
     "reviews",
+    "consistency",
     "demo",
     "django_htmx",
     "web",
@@ -176,6 +177,11 @@ DEMO_MODEL_PATH = os.environ.get("DEMO_MODEL_PATH", "")
 RENDER_DEVICE = os.environ.get("RENDER_DEVICE", "cpu")
 RENDER_THREADS = int(os.environ.get("RENDER_THREADS", "1"))
 RENDER_TIME_LIMIT_MS = int(os.environ.get("RENDER_TIME_LIMIT_MS", str(15 * 60 * 1000)))
+
+# --- Consistency and search ---------------------------------------------------------------
+# A studio's look-alike index stays exact (IndexFlatIP) below this many vectors, then becomes IVF.
+CONSISTENCY_IVF_MIN = int(os.environ.get("CONSISTENCY_IVF_MIN", "50000"))
+CONSISTENCY_IVF_NPROBE = int(os.environ.get("CONSISTENCY_IVF_NPROBE", "8"))
 
 # --- Dramatiq -------------------------------------------------------------------------------
 DRAMATIQ_BROKER_URL = os.environ.get("DRAMATIQ_BROKER_URL", "")

@@ -18,6 +18,7 @@ api: list[URLPattern | URLResolver] = [
     path("", include("rights.urls")),
     path("", include("reviews.urls")),
     path("", include("delivery.urls")),
+    path("", include("consistency.urls")),
     path("", include("studios.audit_urls")),
 ]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from episodes.models import Cut, Episode, Shot, ShotRevision
+from episodes.models import Cut, Episode, Series, Shot, ShotRevision
 from studios.lookup import Kind
 
 _EPISODE = r"(?:ep?|episode\s*)?0*(\d+)"
@@ -31,6 +31,7 @@ def episode_code(episode: Episode) -> str:
 
 EPISODE = Kind(label="episode", model=Episode, name_field="title", code=_episode_code, code_help="ep01, e1 or 1",
                describe=lambda e: f"{episode_code(e)} {e.title!r} of series {e.series.title!r}")
+SERIES = Kind(label="series", model=Series, name_field="title", describe=lambda s: repr(s.title))
 CUT = Kind(label="cut", model=Cut, code=_cut_code, code_help="ep01-cut1",
            describe=lambda c: f"{episode_code(c.episode)}-cut{c.number} of {c.episode.title!r}")
 

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from config.errors import NotFound
 from generation import selectors, services
+from generation.extensions import render_body_extras
 from generation.models import Backend, Job, Render, RenderModel, RerenderPlan
 from generation.provenance import provenance_check
 from generation.rendering import read_blob
@@ -80,7 +81,8 @@ def render_body(render: Render) -> dict[str, Any]:
     return {"id": str(render.id), "studio": str(render.studio_id), "shot": render.shot_id,
             "shot_revision": render.shot_revision, "manifest_hash": render.manifest_hash, "manifest": render.manifest,
             "image_sha256": render.image_sha256, "image_url": f"/api/blobs/{render.image_sha256}/",
-            "media": media_body(render), "job": render.job_id, "created_at": render.created_at.isoformat()}
+            "media": media_body(render), "job": render.job_id, "created_at": render.created_at.isoformat(),
+            **render_body_extras(render)}
 
 
 def media_body(render: Render) -> dict[str, Any]:

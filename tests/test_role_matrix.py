@@ -326,6 +326,17 @@ CASES: dict[tuple[str, str], Case | str] = {
         "rights.manage", lambda w: f"/api/rights/{w.rights(suspended=True)}/reinstate/"),
     ("api/rights/<uuid:rights_id>/terminate/", "post"): post("rights.manage",
                                                              lambda w: f"/api/rights/{w.rights()}/terminate/"),
+    # consistency
+    ("api/episodes/<uuid:episode_id>/consistency/", "get"): get(
+        lambda w: f"/api/episodes/{w.rendered_episode()}/consistency/"),
+    ("api/series/<uuid:series_id>/consistency/", "get"): get(lambda w: f"/api/series/{w.series()}/consistency/"),
+    ("api/studios/<uuid:studio_id>/consistency/", "get"): get(lambda w: f"/api/studios/{w.studio}/consistency/"),
+    ("api/studios/<uuid:studio_id>/consistency/", "put"): post(
+        "model.register", lambda w: f"/api/studios/{w.studio}/consistency/",
+        lambda w: {"embedder": "efficientnet-lite0"}),
+    ("api/search/", "get"): get(lambda w: f"/api/search/?studio={w.studio}&q=harbour"),
+    ("api/search/similar/", "post"): post("view", lambda w: "/api/search/similar/",
+                                          lambda w: {"studio": w.studio, "blob": w.blob()}),
 }
 
 

@@ -43,6 +43,7 @@ from generation.events import (
     job_stream,
     render_stream,
 )
+from generation.extensions import render_recorded_send
 from generation.manifests import check_manifest
 from generation.models import (
     TERMINAL_JOB_STATUSES,
@@ -177,15 +178,18 @@ def _render(state: _State) -> None:
     blob = _store(png, str(job.studio_id))  # durable before the append: no append waits on a disk
     made: list[MadeBlob] = []
     media = None
-    recorded = False
+    recorded, fresh = False, [""]
     try:
         if clip:  # the MP4 beside its poster, durable before the append too
             made, media = clip_store(clip, studio_id=str(job.studio_id), poster=blob)
-        recorded = _record(str(job.id), item.index, _reuse_or_record(blob, media, made), state, actor=state.requester)
+        recorded = _record(str(job.id), item.index, _reuse_or_record(blob, media, made, fresh), state,
+                           actor=state.requester)
     finally:
         if not recorded:  # refused, or the item finished meanwhile: leave no file the log does not name
             for stored in (blob, *made):
                 blob_discard(blob=stored)
+    if recorded and fresh[0]:
+        render_recorded_send(render_id=fresh[0], studio_id=str(job.studio_id))
 
 
 def _render_clip(state: _State, backend: Any) -> Clip:
@@ -196,9 +200,11 @@ def _render_clip(state: _State, backend: Any) -> Clip:
 
 def _reuse_or_record(
     blob: MadeBlob | None, media: dict[str, Any] | None = None, made: Sequence[MadeBlob] = (),
+    fresh: list[str] | None = None,
 ) -> Callable[[_State, int], list[StreamWrite]]:
     """Return a builder that records this render (a clip: with its media and the files `made` for it),
-    or reuses the manifest's render if one exists."""
+    or reuses the manifest's render if one exists (`fresh[0]`: the new render's id when the last built
+    append records one, else "")."""
     render_id = str(uuid.uuid4())
 
     def build(state: _State, conflicts: int) -> list[StreamWrite]:
@@ -220,6 +226,8 @@ def _reuse_or_record(
                                      manifest=item.manifest, image_sha256=blob.sha256, media=media)
             files = [write for stored in (blob, *made) for write in stored.writes]
             writes[:0] = [*files, StreamWrite(render_stream(item.manifest_hash), [render], 0)]
+        if fresh is not None:
+            fresh[0] = render_id if existing is None and blob is not None else ""
         return writes
 
     return build

@@ -71,9 +71,8 @@ def test_a_booting_in_process_worker_re_sends_queued_exports(admin_user, make_cu
     from dramatiq.brokers.stub import StubBroker
 
     from config import outbox
-    from delivery.services import exports_resume
-
     from config.models import OutboxMessage
+    from delivery.services import exports_resume
 
     cut = make_cut((0.25,))
     export, _created = export_request(actor=admin_user, cut_id=str(cut.id), format="edl")

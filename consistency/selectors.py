@@ -1,0 +1,104 @@
+"""Reads: a render's consistency, episode and series reports per character (from read models only)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import F
+
+from config.types import Actor
+from consistency.models import RenderScore
+from episodes.models import Episode, Series, ShotRevision
+from generation.models import Render
+from studios.access import get_visible
+
+VERDICTS = ("on_model", "drifting", "off_model")
+
+
+def latest_score(render_id: str) -> RenderScore | None:
+    """Return the render's latest score (scored or failed), if any."""
+    return RenderScore.objects.filter(render_id=str(render_id)).order_by("-position").first()
+
+
+def score_body(score: RenderScore | None) -> dict[str, Any]:
+    """Return the `consistency` field of a render's API body."""
+    if score is None:
+        return {"status": "pending", "embedder": None, "cast": []}
+    if score.status == "failed":
+        return {"status": "failed", "embedder": {"name": score.embedder_name, "fingerprint": None}, "cast": [],
+                "error": score.error}
+    return {"status": "scored", "embedder": {"name": score.embedder_name, "fingerprint": score.embedder_fingerprint},
+            "cast": score.cast, "scored_at": score.scored_at.isoformat()}
+
+
+def render_consistency_body(render: Render) -> dict[str, Any]:
+    """Return the fields this app adds to a render's API body."""
+    return {"consistency": score_body(latest_score(str(render.id)))}
+
+
+def episode_report(*, user: Actor, episode_id: str) -> dict[str, Any]:
+    """Return per character: shots, mean, min, worst shot and verdict counts over the episode's current shots."""
+    episode = get_visible(Episode, episode_id, user)
+    return _report(_scored_shots([episode]))
+
+
+def series_report(*, user: Actor, series_id: str) -> dict[str, Any]:
+    """Return the series-wide report per character, with each character's mean per episode (the drift trend)."""
+    series = get_visible(Series, series_id, user)
+    episodes = list(Episode.objects.filter(series_id=series.id).order_by("number"))
+    shots = _scored_shots(episodes)
+    report = _report(shots)
+    for character in report["characters"]:
+        trend: list[dict[str, Any]] = []
+        for episode in episodes:
+            mine = [s for s in shots if s["episode"] == str(episode.id) and s["asset"] == character["asset"]]
+            if mine:
+                trend.append({"episode": str(episode.id), "number": episode.number, "shots": len(mine),
+                              "mean": _round(sum(s["score"] for s in mine) / len(mine))})
+        character["episodes"] = trend
+        character["drift"] = _round(trend[-1]["mean"] - trend[0]["mean"]) if len(trend) > 1 else 0.0
+    return report
+
+
+def _scored_shots(episodes: Iterable[Episode]) -> list[dict[str, Any]]:
+    """Return one row per (current shot revision, character) with its latest render's latest score."""
+    by_id = {str(e.id): e for e in episodes}
+    revisions = (ShotRevision.objects.filter(shot__episode_id__in=list(by_id), revision=F("shot__revision"))
+                 .select_related("shot").order_by("shot__order", "shot_id"))
+    rows = []
+    for revision in revisions:
+        render = (Render.objects.filter(shot_id=str(revision.shot_id), shot_revision=revision.revision)
+                  .order_by("-created_at", "id").first())
+        score = latest_score(str(render.id)) if render is not None else None
+        if score is None or score.status != "scored":
+            continue
+        for entry in score.cast:
+            if entry["kind"] == "character":
+                rows.append({**entry, "episode": str(revision.shot.episode_id), "shot": str(revision.shot_id),
+                             "render": str(render.id), "embedder": score.embedder_name})  # type: ignore[union-attr]
+    return rows
+
+
+def _report(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    characters: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        characters.setdefault(row["asset"], []).append(row)
+    found = []
+    for asset, mine in characters.items():
+        worst = min(mine, key=lambda r: r["relative"])
+        verdicts = {name: sum(1 for r in mine if r["verdict"] == name) for name in VERDICTS}
+        found.append({"asset": asset, "name": mine[0]["name"], "shots": len(mine),
+                      "mean": _round(sum(r["score"] for r in mine) / len(mine)),
+                      "min": _round(min(r["score"] for r in mine)),
+                      "mean_relative": _round(sum(r["relative"] for r in mine) / len(mine)),
+                      "worst_shot": {"shot": worst["shot"], "render": worst["render"], "score": worst["score"],
+                                     "relative": worst["relative"], "verdict": worst["verdict"]},
+                      "verdicts": verdicts})
+    found.sort(key=lambda c: c["mean_relative"])  # the worst-kept characters first
+    embedders = sorted({r["embedder"] for r in rows})
+    return {"embedder": embedders[0] if len(embedders) == 1 else embedders, "characters": found}
+
+
+def _round(value: float) -> float:
+    return round(float(value), 4)
