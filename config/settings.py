@@ -8,6 +8,7 @@ refuses to start with the insecure defaults.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -111,8 +112,13 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["ENGINE"] = "django.db.backends.postgresql"
     _db["OPTIONS"] = {}
+    # Check a connection before handing it out (with the pool: psycopg_pool's check_connection), so one
+    # that PostgreSQL dropped while idle (a restart, pg_terminate_backend) is replaced instead of failing a request.
+    _db["CONN_HEALTH_CHECKS"] = True
     if env_bool("DATABASE_POOL", True):
-        _db["OPTIONS"]["pool"] = {"min_size": 1, "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10"))}
+        _db["OPTIONS"]["pool"] = {"min_size": 1, "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
+                                  # how long a request waits for a connection (during an outage) before a 503
+                                  "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10"))}
         _db["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -204,7 +210,7 @@ DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "studios.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -248,3 +254,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Input limits, API tokens (config/limits.py, studios/tokens.py) --------------------------
+# Bodies are parsed strictly: at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes of JSON (else 413), no NUL,
+# no lone surrogate, nesting at most 64 deep (else 400); the path and query string likewise.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["config.limits.StrictJSONParser", "config.limits.StrictFormParser",
+                                            "config.limits.StrictMultiPartParser"]
+MIDDLEWARE.append("config.limits.RequestTextMiddleware")
+# An API token expires this long after its last use (sliding); a password change revokes a user's tokens.
+TOKEN_EXPIRY = timedelta(days=float(os.environ.get("TOKEN_EXPIRY_DAYS", "30")))
