@@ -2,35 +2,25 @@
 
 PostgreSQL refuses a NUL character in text and jsonb where SQLite stores it; no database can
 store a lone UTF-16 surrogate (it has no UTF-8 form); a deeply nested document overflows Python's
-stack in every recursive walk after it (canonical JSON, the hash chain, jsonb); and a JSON body is
-read into memory whole. So the API refuses all four at the door, the same way on both backends:
-request bodies through `StrictJSONParser` (and the form parsers), the path and query string
-through `RequestTextMiddleware`. A refusal happens before any service runs: it appends no event.
+stack in every recursive walk after it (canonical JSON, the hash chain, jsonb); JSON cannot hold
+an infinite number. So the API refuses them at the door, the same way on both backends: request
+bodies through `StrictJSONParser` (and the form parsers), the path and query string through
+`RequestTextMiddleware`. A refusal happens before any service runs: it appends no event.
 """
 
 from __future__ import annotations
 
-import io
 import math
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from rest_framework import parsers
-from rest_framework.exceptions import APIException, ParseError
+from rest_framework.exceptions import ParseError
 
 MAX_DEPTH = 64  # arrays and objects inside one another; real payloads nest a handful deep
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-class RequestTooLarge(APIException):
-    """Raised when a request body is larger than settings.DATA_UPLOAD_MAX_MEMORY_SIZE."""
-
-    status_code = 413
-    default_code = "too_large"
-    default_detail = "The request body is too large."
 
 
 class UnstorableInput(ParseError):
@@ -75,15 +65,15 @@ def text_reason(text: str) -> str | None:
 
 
 class StrictJSONParser(parsers.JSONParser):
-    """DRF's JSON parser with a size limit (413) and the storable-data rules above (400)."""
+    """DRF's JSON parser with the storable-data rules above (400).
+
+    The body's size is limited before it is parsed: DRF reads it through `HttpRequest.body`, which
+    refuses more than DATA_UPLOAD_MAX_MEMORY_SIZE (config.api answers that 413).
+    """
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        body = stream.read(limit + 1) if stream is not None else b""
-        if len(body) > limit:
-            raise RequestTooLarge(f"A JSON body may be at most {limit} bytes.")
         try:
-            data = super().parse(io.BytesIO(body), media_type, parser_context)
+            data = super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise UnstorableInput(f"JSON may nest at most {MAX_DEPTH} levels deep.") from None
         reason = unstorable_reason(data)

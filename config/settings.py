@@ -255,11 +255,15 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- Input limits, API tokens (config/limits.py, studios/tokens.py) --------------------------
+# --- Input limits, API tokens, lost connections, health ------------------------------------
 # Bodies are parsed strictly: at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes of JSON (else 413), no NUL,
-# no lone surrogate, nesting at most 64 deep (else 400); the path and query string likewise.
+# no lone surrogate, nesting at most 64 deep (else 400); the path and query string likewise (config/limits.py).
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["config.limits.StrictJSONParser", "config.limits.StrictFormParser",
                                             "config.limits.StrictMultiPartParser"]
 MIDDLEWARE.append("config.limits.RequestTextMiddleware")
+# A read whose connection was lost runs once more; otherwise 503 database_unavailable (config/lost_connections.py).
+MIDDLEWARE.append("config.lost_connections.LostConnectionMiddleware")
 # An API token expires this long after its last use (sliding); a password change revokes a user's tokens.
 TOKEN_EXPIRY = timedelta(days=float(os.environ.get("TOKEN_EXPIRY_DAYS", "30")))
+# How long GET /api/health/ waits for the database and the broker before answering 503 naming what is down.
+HEALTH_TIMEOUT = float(os.environ.get("HEALTH_TIMEOUT", "1.5"))
