@@ -100,3 +100,15 @@ def test_the_studio_is_needed_when_the_caller_belongs_to_several(api, studio, ad
     assert ambiguous.status_code == 400
     assert list(ambiguous.json()["extra"]["fields"]) == ["studio"]
     assert named.status_code == 201
+
+
+def test_the_schema_documents_the_image_types_the_blob_endpoint_serves(api, studio, image_bytes):
+    # given: a stored PNG, served as image/png
+    sha = _post(api, image_bytes(3)).json()["sha256"]
+    served = api.get(f"/api/blobs/{sha}/")["Content-Type"]
+    # when
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    # then
+    documented = schema["paths"]["/api/blobs/{sha256}/"]["get"]["responses"]["200"]["content"]
+    assert served == "image/png"
+    assert sorted(documented) == ["image/jpeg", "image/png", "image/webp"]

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 import eventlog
 from studios.access import role_of
-from studios.models import Membership, TokenUse
+from studios.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,13 @@ def _no_login_throttle_history():
 
 def _members(api, studio) -> dict[str, str]:
     return {m["username"]: m["role"] for m in api.get(f"/api/studios/{studio.id}/members/").json()["results"]}
+
+
+def _last_used(token: Token, moment) -> None:
+    """Record that a token was last used at a moment."""
+    from studios.models import TokenUse
+
+    TokenUse.objects.update_or_create(token=token, defaults={"last_used_at": moment})
 
 
 def _login(username: str, password: str = "correct-horse-9") -> APIClient:
@@ -164,7 +171,7 @@ def test_a_token_expires_after_the_configured_time_without_use(admin_user, setti
     settings.TOKEN_EXPIRY = timedelta(days=30)
     client = _login("ada")
     token = Token.objects.get(user=admin_user)
-    TokenUse.objects.update_or_create(token=token, defaults={"last_used_at": timezone.now() - timedelta(days=31)})
+    _last_used(token, timezone.now() - timedelta(days=31))
     # when
     response = client.get("/api/studios/")
     # then
@@ -179,11 +186,10 @@ def test_using_a_token_slides_its_expiry(admin_user, settings):
     settings.TOKEN_EXPIRY = timedelta(days=30)
     client = _login("ada")
     token = Token.objects.get(user=admin_user)
-    TokenUse.objects.update_or_create(token=token, defaults={"last_used_at": timezone.now() - timedelta(days=29)})
+    _last_used(token, timezone.now() - timedelta(days=29))
     # when: used now, then checked 2 days later (31 days after the old use)
     assert client.get("/api/studios/").status_code == 200
-    TokenUse.objects.filter(pk=token.pk).update(last_used_at=TokenUse.objects.get(pk=token.pk).last_used_at
-                                                - timedelta(days=2))
+    _last_used(token, Token.objects.select_related("use").get(pk=token.pk).use.last_used_at - timedelta(days=2))
     # then
     assert client.get("/api/studios/").status_code == 200
 
