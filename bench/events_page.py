@@ -29,7 +29,8 @@ def _grow_log_to(events: int) -> None:
         writes = []
         for _ in range(STUDIOS_PER_APPEND):
             studio_id = str(uuid.uuid4())
-            members = [MemberAdded(studio_id=studio_id, user_id=n, username=f"user{n}", role="viewer")
+            # user ids no real user has: the quiet caller must not become a member of these studios
+            members = [MemberAdded(studio_id=studio_id, user_id=10**9 + n, username=f"user{n}", role="viewer")
                        for n in range(MEMBERS_PER_STUDIO)]
             writes.append(StreamWrite(stream(studio_id), [StudioCreated(studio_id=studio_id, name="Other",
                                                                         created_by_id=None), *members], 0))
