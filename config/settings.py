@@ -112,8 +112,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["ENGINE"] = "django.db.backends.postgresql"
     _db["OPTIONS"] = {}
-    # Check a connection before handing it out (with the pool: psycopg_pool's check_connection), so one
-    # that PostgreSQL dropped while idle (a restart, pg_terminate_backend) is replaced instead of failing a request.
+    # Check a connection before handing it out (with the pool: the pool's check, see config/pool_check.py), so
+    # one that PostgreSQL dropped while idle (a restart, pg_terminate_backend) is replaced, not a failed request.
     _db["CONN_HEALTH_CHECKS"] = True
     if env_bool("DATABASE_POOL", True):
         _db["OPTIONS"]["pool"] = {"min_size": 1, "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
