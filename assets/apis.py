@@ -195,7 +195,7 @@ class ReviewApi(APIView):
 
 
 class BlobListApi(APIView):
-    """Upload an image (PNG, JPEG or WebP): 201 when new, 200 when these bytes were already stored."""
+    """Upload an image (PNG, JPEG or WebP): 201 when new to the studio, 200 when it already holds these bytes."""
 
     parser_classes = [MultiPartParser, FormParser]
 
@@ -223,7 +223,7 @@ class BlobListApi(APIView):
 class BlobDetailApi(APIView):
     """Return a blob's bytes, unchanged."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, media): OpenApiTypes.BINARY for media in ("image/png", "image/jpeg", "image/webp")})
     def get(self, request: Request, sha256: str) -> FileResponse:
         blob = selectors.blob_get(user=request.user, sha256=sha256)
         # inline: a browser still shows the image; the name is what "save as" and curl -OJ use.

@@ -32,7 +32,7 @@ class Blob(models.Model):
     size = models.BigIntegerField()
     created_at = models.DateTimeField()
 
-    # Not a column: set on the blob `blob_store` returns, True when its bytes were new (the API answers 201).
+    # Not a column: set on the blob `blob_store` returns, True unless the studio already held its bytes (201).
     created: bool
 
 

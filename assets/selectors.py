@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -56,13 +57,23 @@ def asset_as_of(*, user: Actor, asset_id: Any, as_of: str) -> AssetState:
 def as_of_position(as_of: str) -> int:
     """Turn `as_of` (an event position, or an ISO-8601 time with a zone) into a log position."""
     text = (as_of or "").strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # isdigit alone admits "²", which int() refuses
         return int(text)
-    moment = parse_datetime(text.replace(" ", "+")) if text else None
-    if moment is None or moment.tzinfo is None:
+    moment = _aware_time(text)
+    if moment is None:
         raise InvalidInput("as_of must be an event position or an ISO-8601 time with a zone.",
                            fields={"as_of": ["An event position or an ISO-8601 time with a zone."]})
     return eventlog.position_at(moment)
+
+
+def _aware_time(text: str) -> datetime | None:
+    """Parse an ISO-8601 time with a zone into UTC; None when it is not one."""
+    try:
+        # A well-formed but impossible time (year 0, or year 1 east of UTC) raises instead of returning None.
+        moment = parse_datetime(text.replace(" ", "+")) if text else None
+        return moment.astimezone(UTC) if moment is not None and moment.tzinfo is not None else None
+    except (ValueError, OverflowError):
+        return None
 
 
 def asset_version_list(*, user: Actor, asset_id: Any) -> QuerySet[AssetVersion]:

@@ -197,7 +197,7 @@ def _clean_text(value: Any, field: str, limit: int) -> str:
 def blob_store(*, actor: Actor, studio_id: str, data: bytes | IO[bytes], filename: str = "") -> Blob:
     """Store an image once under its SHA-256 and grant the studio access (an upload event).
 
-    The returned blob's `created` is True when these bytes were not stored before.
+    The returned blob's `created` is True unless the studio already held these bytes.
     """
     studio_id = str(studio_id)
     authorize(actor, studio_id, "blob.upload")
@@ -220,7 +220,8 @@ def blob_store(*, actor: Actor, studio_id: str, data: bytes | IO[bytes], filenam
             _discard_unreferenced(sha, stored)
             raise
     blob = Blob.objects.get(pk=sha)
-    blob.created = granted is None  # the API answers 201 for new bytes, 200 for bytes already stored
+    # 201 unless this studio already holds these bytes: another studio's upload must look like no upload at all.
+    blob.created = granted is not True
     return blob
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.pagination import PageNumberPagination
@@ -38,6 +40,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return error_response(exc.status, exc.code, exc.message, exc.extra)
     if isinstance(exc, Http404):
         return error_response(404, "not_found", "Not found.")
+    if isinstance(exc, RequestDataTooBig):  # DRF reads a JSON or form body through HttpRequest.body, which limits it
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return error_response(413, "too_large", f"The request body is larger than the limit of {limit} bytes.",
+                              {"limit": limit})
     if isinstance(exc, DjangoPermissionDenied):
         return error_response(403, "forbidden", "You are not allowed to do this.")
     if isinstance(exc, drf.ValidationError):

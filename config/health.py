@@ -1,10 +1,19 @@
-"""Health check: answers 200 once the database and the broker both answer, and lists the optional parts."""
+"""Health check: answers 200 once the database and the broker both answer, 503 naming what does not,
+and lists the optional parts (a missing one makes only its own feature answer 503).
+
+Each probe runs in a thread of its own and the answer waits for them at most HEALTH_TIMEOUT: during
+an outage a probe can hang (the pool waits for a connection, a socket for a silent host), and a
+health check that hangs is no health check. A probe still running then is reported as a timeout.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+import time
+from collections.abc import Callable
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, connections
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -38,6 +47,27 @@ def broker_status() -> str:
     return "in-process"
 
 
+def probe_all(probes: dict[str, Callable[[], str]], timeout: float) -> dict[str, str]:
+    """Run the probes at once; return each one's answer, "error: …" for one that failed or had not answered."""
+    answers: dict[str, str | None] = dict.fromkeys(probes)
+
+    def run(part: str, probe: Callable[[], str]) -> None:
+        try:
+            answers[part] = probe()
+        except Exception as exc:  # a health check reports any failure instead of raising it
+            answers[part] = f"error: {exc.__class__.__name__}"
+        finally:
+            connections.close_all()  # this thread's own connections, back to the pool
+
+    threads = [threading.Thread(target=run, args=item, daemon=True) for item in probes.items()]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return {part: answers[part] or "error: timeout" for part in probes}
+
+
 class HealthApi(APIView):
     """Report whether the database and the broker answer, and which optional parts are installed."""
 
@@ -46,16 +76,11 @@ class HealthApi(APIView):
 
     @extend_schema(responses={200: dict, 503: dict})
     def get(self, request: Request) -> Response:
-        body: dict[str, Any] = {"status": "ok"}
-        healthy = True
-        for part, probe in (("database", database_status), ("broker", broker_status)):
-            try:
-                body[part] = probe()
-            except Exception as exc:  # a health check reports any failure instead of raising it
-                body[part], healthy = f"error: {exc.__class__.__name__}", False
-        # A missing optional part makes only its own feature answer 503, so the service stays healthy.
-        body["optional"] = {"graph_svg": graphviz_status()}
-        if not healthy:
-            return Response({"code": "unhealthy", "message": "A dependency does not answer.", "extra": body},
+        answers = probe_all({"database": database_status, "broker": broker_status}, settings.HEALTH_TIMEOUT)
+        down = sorted(part for part, answer in answers.items() if answer.startswith("error"))
+        optional = {"graph_svg": graphviz_status()}
+        if down:
+            return Response({"code": "unhealthy", "message": f"Not answering: {', '.join(down)}.",
+                             "extra": {"status": "unhealthy", **answers, "down": down, "optional": optional}},
                             status=503)
-        return Response(body)
+        return Response({"status": "ok", **answers, "optional": optional})

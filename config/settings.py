@@ -8,6 +8,7 @@ refuses to start with the insecure defaults.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -117,8 +118,13 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["ENGINE"] = "django.db.backends.postgresql"
     _db["OPTIONS"] = {}
+    # Check a connection before handing it out (with the pool: the pool's check, see config/pool_check.py), so
+    # one that PostgreSQL dropped while idle (a restart, pg_terminate_backend) is replaced, not a failed request.
+    _db["CONN_HEALTH_CHECKS"] = True
     if env_bool("DATABASE_POOL", True):
-        _db["OPTIONS"]["pool"] = {"min_size": 1, "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10"))}
+        _db["OPTIONS"]["pool"] = {"min_size": 1, "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
+                                  # how long a request waits for a connection (during an outage) before a 503
+                                  "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10"))}
         _db["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -222,7 +228,7 @@ DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "studios.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -281,3 +287,16 @@ C2PA_ASSERTION_LABEL = os.environ.get("C2PA_ASSERTION_LABEL", "org.continuity.re
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:library"
 LOGOUT_REDIRECT_URL = "web:login"
+
+# --- Input limits, API tokens, lost connections, health ------------------------------------
+# Bodies are parsed strictly: at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes of JSON (else 413), no NUL,
+# no lone surrogate, nesting at most 64 deep (else 400); the path and query string likewise (config/limits.py).
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["config.limits.StrictJSONParser", "config.limits.StrictFormParser",
+                                            "config.limits.StrictMultiPartParser"]
+MIDDLEWARE.append("config.limits.RequestTextMiddleware")
+# A read whose connection was lost runs once more; otherwise 503 database_unavailable (config/lost_connections.py).
+MIDDLEWARE.append("config.lost_connections.LostConnectionMiddleware")
+# An API token expires this long after its last use (sliding); a password change revokes a user's tokens.
+TOKEN_EXPIRY = timedelta(days=float(os.environ.get("TOKEN_EXPIRY_DAYS", "30")))
+# How long GET /api/health/ waits for the database and the broker before answering 503 naming what is down.
+HEALTH_TIMEOUT = float(os.environ.get("HEALTH_TIMEOUT", "1.5"))

@@ -2,7 +2,8 @@
 
 - `append` / `append_streams`: atomic, optimistic-concurrency appends (services only).
 - `append_stored` / `StoredForm`: append events already in stored form at explicit versions (adapters).
-- `load_stream`, `read_after`, `iter_all`, `head_position`, `position_at`, `stream_version`: reads.
+- `load_stream`, `read_after`, `iter_all`, `head_position`, `position_at`, `stream_version`,
+  `studio_summary`: reads.
 - `verify`: recompute the hash chain. `replay` / `replay_check`: rebuild read models from position 0.
 - `DomainEvent`, `upcaster`, `RecordedEvent`: defining and reading events.
 - `Projection`, `Rows`, `register`: building read models.
@@ -22,10 +23,10 @@ _EXPORTS = {
     "Projection": "projections", "Rows": "projections", "register": "projections", "replay": "projections",
     "replay_check": "projections", "catch_up_projections": "projections",
     "head_position": "reading", "iter_all": "reading", "load_stream": "reading", "position_at": "reading",
-    "read_after": "reading", "stream_version": "reading",
+    "read_after": "reading", "stream_version": "reading", "studio_summary": "reading",
     "StoredForm": "store", "StreamWrite": "store", "append": "store", "append_stored": "store",
     "append_streams": "store",
-    "verify": "chain",
+    "verify": "chain", "GENESIS_HASH": "chain",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -55,6 +55,7 @@ class Rows:
     new: dict[Key, models.Model] = field(default_factory=dict)
     # Changed rows, with the fields that changed (None: every field).
     dirty: dict[Key, tuple[models.Model, set[str] | None]] = field(default_factory=dict)
+    deleted: dict[Key, models.Model] = field(default_factory=dict)
 
     def get(self, model: type[models.Model], pk: Any) -> Any:
         """Return the row with this primary key, or None."""
@@ -77,8 +78,18 @@ class Rows:
         _, before = self.dirty.get(key, (obj, set()))
         self.dirty[key] = (obj, None if before is None or not fields else before | set(fields))
 
+    def delete(self, obj: models.Model) -> None:
+        """Remove a row returned by `get` (a row added in this unit of work is simply never inserted)."""
+        key = (type(obj), obj.pk)
+        self.cache[key] = None
+        self.dirty.pop(key, None)
+        if self.new.pop(key, None) is None:
+            self.deleted[key] = obj
+
     def flush(self) -> None:
-        """Write the collected changes to the database."""
+        """Write the collected changes to the database: deletions first, so a key removed and added again is new."""
+        for model, pk in self.deleted:
+            model._default_manager.filter(pk=pk).delete()
         inserts: dict[type[models.Model], list[models.Model]] = {}
         for obj in self.new.values():
             inserts.setdefault(type(obj), []).append(obj)
@@ -86,7 +97,7 @@ class Rows:
             _insert(model, objs)
         for obj, fields in self.dirty.values():
             obj.save(update_fields=fields)
-        self.new, self.dirty = {}, {}
+        self.new, self.dirty, self.deleted = {}, {}, {}
 
 
 _COPY_FROM = 1000  # rows: a rebuild's inserts; a live append's few rows take a plain INSERT

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 
 from django.db.models import Max, QuerySet
 
 from eventlog.events import RecordedEvent
-from eventlog.models import Event
+from eventlog.models import Event, EventStudio
 
 _FIELDS = ("position", "stream_id", "stream_version", "type", "schema_version", "data", "metadata", "recorded_at",
            "hash")
@@ -18,12 +18,30 @@ def _recorded(rows: QuerySet[Event]) -> list[RecordedEvent]:
     return [RecordedEvent(*row) for row in rows.values_list(*_FIELDS)]
 
 
-def read_after(position: int = 0, *, limit: int | None = None, stream_id: str | None = None) -> list[RecordedEvent]:
-    """Return events with a position greater than `position`, in order, optionally for one stream."""
+def read_after(
+    position: int = 0, *, limit: int | None = None, stream_id: str | None = None,
+    studio_ids: Collection[str] | None = None,
+) -> list[RecordedEvent]:
+    """Return events with a position greater than `position`, in order, optionally for one stream
+    and only those recorded for the given studios (the `studio` of their metadata)."""
     rows = Event.objects.filter(position__gt=position).order_by("position")
     if stream_id is not None:
         rows = rows.filter(stream_id=stream_id)
+    if studio_ids is not None:
+        rows = of_studios(rows, studio_ids)
     return _recorded(rows[:limit] if limit is not None else rows)
+
+
+def of_studios(rows: QuerySet[Event], studio_ids: Collection[str]) -> QuerySet[Event]:
+    """Keep the events recorded for the given studios, through the (studio, position) index."""
+    return rows.alias(studio=EventStudio()).filter(studio__in=list(studio_ids))
+
+
+def studio_summary(studio_ids: Collection[str]) -> tuple[int, str | None]:
+    """Return how many events the given studios have and the hash of their last one (None for none)."""
+    rows = of_studios(Event.objects.all(), studio_ids)
+    last = rows.order_by("-position").values_list("hash", flat=True).first()
+    return (rows.count() if last is not None else 0), last
 
 
 def load_stream(stream_id: str, *, up_to_position: int | None = None) -> list[RecordedEvent]:

@@ -13,10 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-import eventlog
 from lineage.graph import MAX_DEPTH, graph_neighbourhood, graph_svg
 from lineage.impact import dependencies_list, impact_analyze
-from lineage.selectors import events_page
+from lineage.selectors import events_page, verify_report
 
 
 class EventOut(serializers.Serializer):
@@ -48,6 +47,8 @@ class VerifyOut(serializers.Serializer):
     head = serializers.CharField()
     first_bad_position = serializers.IntegerField(required=False)
     reason = serializers.CharField(required=False)
+    scope = serializers.ChoiceField(choices=["log", "studios"], help_text=(
+        "log: count and head of the whole log (superusers); studios: of the caller's studios' events."))
 
 
 class EventListApi(APIView):
@@ -68,11 +69,11 @@ class EventListApi(APIView):
 
 
 class EventVerifyApi(APIView):
-    """Recompute the whole hash chain and report whether it holds."""
+    """Recompute the whole hash chain and report whether it holds, with the count and head the caller may see."""
 
     @extend_schema(responses=VerifyOut)
     def get(self, request: Request) -> Response:
-        return Response(eventlog.verify().as_dict())
+        return Response(verify_report(user=request.user))
 
 
 class SvgRenderer(BaseRenderer):

@@ -13,27 +13,29 @@ MAX_PAGE = 1000
 
 
 def events_page(*, user: Actor, after: int, stream: str | None, limit: int) -> dict[str, Any]:
-    """Return a page of events after a position that the user may see, and the cursor to continue."""
+    """Return a page of events after a position that the user may see, and the cursor to continue.
+
+    Only the caller's studios' events are read (superusers: every event), so a page costs what those
+    events cost, and `next_after` is the last position shown: nothing about other studios' events,
+    not even whether a stream exists, changes the answer.
+    """
     if after < 0 or not 1 <= limit <= MAX_PAGE:
         raise InvalidInput("after must be >= 0 and limit between 1 and 1000.",
                            fields={"limit": [f"Between 1 and {MAX_PAGE}."]})
-    visible = visible_studio_ids(user)
-    results: list[dict[str, Any]] = []
-    cursor = after
-    # Keep reading until the page is full: events of other studios are skipped, not counted.
-    while len(results) < limit:
-        batch = eventlog.read_after(cursor, limit=limit, stream_id=stream)
-        if not batch:
-            break
-        for event in batch:
-            cursor = event.position
-            if _visible(event, visible, user):
-                results.append(event.as_dict())
-                if len(results) == limit:
-                    break
-    return {"results": results, "next_after": cursor}
+    studios = None if user.is_superuser else visible_studio_ids(user)
+    events = eventlog.read_after(after, limit=limit, stream_id=stream, studio_ids=studios)
+    return {"results": [event.as_dict() for event in events], "next_after": events[-1].position if events else after}
 
 
-def _visible(event: eventlog.RecordedEvent, visible: set[str], user: Actor) -> bool:
-    studio = event.metadata.get("studio")
-    return studio in visible or (studio is None and user.is_superuser)
+def verify_report(*, user: Actor) -> dict[str, Any]:
+    """Recompute the whole chain; show superusers the log's count and head, others their studios' own.
+
+    Whether the chain holds is the log's property and shown to everyone; how many events other
+    studios have, and where the log's head is, are theirs: a member sees the number of their
+    studios' events and the hash of the latest (which `GET /api/events/` shows too).
+    """
+    result = eventlog.verify()
+    if user.is_superuser:
+        return {**result.as_dict(), "scope": "log"}
+    events, head = eventlog.studio_summary(visible_studio_ids(user))
+    return {"ok": result.ok, "events": events, "head": head or eventlog.GENESIS_HASH, "scope": "studios"}

@@ -7,13 +7,14 @@ from typing import Any
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from studios import selectors, services
+from studios import selectors, services, tokens
 from studios.models import Membership, Role, Studio
 
 
@@ -30,7 +31,14 @@ class TokenApi(ObtainAuthToken):
         responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().post(request, *args, **kwargs)
+        credentials = self.get_serializer(data=request.data)
+        try:
+            credentials.is_valid(raise_exception=True)
+        except ValidationError as exc:
+            if exc.get_codes() == {"non_field_errors": ["authorization"]}:  # both given, but they do not match
+                raise AuthenticationFailed("Unable to log in with the username and password given.") from None
+            raise
+        return Response({"token": tokens.token_issue(user=credentials.validated_data["user"]).key})
 
 
 def studio_body(studio: Studio) -> dict[str, Any]:
@@ -105,3 +113,36 @@ class MemberListApi(APIView):
         data.is_valid(raise_exception=True)
         membership = services.member_add(actor=request.user, studio_id=studio_id, **data.validated_data)
         return Response(member_body(membership), status=201)
+
+
+class MemberDetailApi(APIView):
+    """Change a member's role, or remove them (admins; the last admin stays: 422)."""
+
+    class MemberRoleSerializer(serializers.Serializer):
+        role = serializers.ChoiceField(choices=Role.values)
+
+    @extend_schema(request=MemberRoleSerializer, responses=MemberOut)
+    def patch(self, request: Request, studio_id: str, username: str) -> Response:
+        data = self.MemberRoleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = selectors.member_get(user=request.user, studio_id=studio_id, username=username)
+        membership = services.member_role_change(actor=request.user, studio_id=studio_id, user_id=member.user_id,
+                                                 role=data.validated_data["role"])
+        return Response(member_body(membership))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, studio_id: str, username: str) -> Response:
+        member = selectors.member_get(user=request.user, studio_id=studio_id, username=username)
+        services.member_remove(actor=request.user, studio_id=studio_id, user_id=member.user_id)
+        return Response(status=204)
+
+
+class TokenRevokeApi(APIView):
+    """Revoke the token this request carries: it stops working at once."""
+
+    authentication_classes = [tokens.ExpiringTokenAuthentication]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        tokens.token_revoke(token=request.auth)
+        return Response(status=204)

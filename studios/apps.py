@@ -10,4 +10,11 @@ class StudiosConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.conf import settings
+        from django.db.models.signals import pre_save
+
         from studios import events, projections  # noqa: F401  (register the event classes and the projections)
+        from studios.tokens import revoke_tokens_on_password_change
+
+        pre_save.connect(revoke_tokens_on_password_change, sender=settings.AUTH_USER_MODEL,
+                         dispatch_uid="studios.revoke_tokens_on_password_change")

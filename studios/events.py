@@ -35,6 +35,14 @@ class MemberRoleChanged(DomainEvent):
     role: str
 
 
+@dataclass(frozen=True)
+class MemberRemoved(DomainEvent):
+    """A member left a studio (an admin removed them)."""
+
+    studio_id: str
+    user_id: int
+
+
 def stream(studio_id: str) -> str:
     """Return the stream id of a studio."""
     return f"studio-{studio_id}"

@@ -42,3 +42,13 @@ class Membership(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "studio"], name="membership_user_studio")]
+
+
+class TokenUse(models.Model):
+    """When an API token was last used; it expires settings.TOKEN_EXPIRY later (studios.tokens).
+
+    Not a read model: like the token itself (rest_framework.authtoken) it is credentials, not history.
+    """
+
+    token = models.OneToOneField("authtoken.Token", primary_key=True, on_delete=models.CASCADE, related_name="use")
+    last_used_at = models.DateTimeField()

@@ -27,6 +27,12 @@ def member_role_changed(event: RecordedEvent, rows: Rows) -> None:
     rows.save(membership, "role")
 
 
+def member_removed(event: RecordedEvent, rows: Rows) -> None:
+    """Remove the membership."""
+    e = event.payload
+    rows.delete(rows.get(Membership, f"{e.studio_id}:{e.user_id}"))
+
+
 PROJECTION = register(
     Projection(
         name="studios",
@@ -34,6 +40,7 @@ PROJECTION = register(
             "StudioCreated": studio_created,
             "MemberAdded": member_added,
             "MemberRoleChanged": member_role_changed,
+            "MemberRemoved": member_removed,
         },
         models=[Studio, Membership],
     )

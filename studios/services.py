@@ -1,4 +1,4 @@
-"""Studio use cases: create a studio, add members, change roles."""
+"""Studio use cases: create a studio, add, remove members and change their roles."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from django.db import transaction
 import eventlog
 from config.errors import Forbidden, InvalidInput
 from config.types import Actor
+from eventlog import DomainEvent
 from studios.access import authorize
-from studios.errors import MemberExists
-from studios.events import MemberAdded, MemberRoleChanged, StudioCreated, stream
+from studios.errors import LastAdmin, MemberExists
+from studios.events import MemberAdded, MemberRemoved, MemberRoleChanged, StudioCreated, stream
 from studios.models import Membership, Role, Studio
 
 
@@ -51,15 +52,37 @@ def member_add(
 
 
 def member_role_change(*, actor: Actor, studio_id: str, user_id: int, role: str) -> Membership:
-    """Change a member's role."""
+    """Change a member's role (422 for the studio's last admin, who may not be demoted)."""
     authorize(actor, studio_id, "members.manage")
     _check_role(role)
+    event = MemberRoleChanged(studio_id=str(studio_id), user_id=user_id, role=role)
+    membership = _change_membership(actor, str(studio_id), user_id, event, stays_admin=role == Role.ADMIN)
+    membership.refresh_from_db()
+    return membership
+
+
+def member_remove(*, actor: Actor, studio_id: str, user_id: int) -> None:
+    """Remove a member from a studio (422 for the studio's last admin)."""
+    authorize(actor, studio_id, "members.manage")
+    _change_membership(actor, str(studio_id), user_id, MemberRemoved(studio_id=str(studio_id), user_id=user_id),
+                       stays_admin=False)
+
+
+def _change_membership(actor: Actor, studio_id: str, user_id: int, event: DomainEvent, *, stays_admin: bool,
+                       ) -> Membership:
+    """Append a change to a membership unless it would leave the studio without an admin.
+
+    The studio's stream version is read before the memberships and expected at the append: two admins
+    demoting each other at once cannot both pass the check, the second gets 409 and sees one admin left.
+    """
+    version = eventlog.stream_version(stream(studio_id))
     membership = Membership.objects.filter(studio_id=studio_id, user_id=user_id).first()
     if membership is None:
         raise InvalidInput("That user is not a member of this studio.", fields={"user": ["Not a member."]})
-    event = MemberRoleChanged(studio_id=str(studio_id), user_id=user_id, role=role)
-    eventlog.append(stream(str(studio_id)), [event], expected_version=None, actor=actor, studio_id=studio_id)
-    membership.refresh_from_db()
+    others = Membership.objects.filter(studio_id=studio_id, role=Role.ADMIN).exclude(user_id=user_id)
+    if membership.role == Role.ADMIN and not stays_admin and not others.exists():
+        raise LastAdmin("A studio keeps at least one admin: make another member admin first.")
+    eventlog.append(stream(studio_id), [event], expected_version=version, actor=actor, studio_id=studio_id)
     return membership
 
 

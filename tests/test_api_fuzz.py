@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -23,6 +27,17 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 
 @pytest.fixture
+def one_connection() -> Iterator[None]:
+    """Keep the test's connection (and so its transaction) across the generated requests, as Django's test
+    client does: a served request otherwise closes a connection that is not in autocommit mode."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def token(studio: Any, admin_user: Any) -> str:
     """An admin of a real studio, so generated requests reach past authentication."""
     from rest_framework.authtoken.models import Token
@@ -30,10 +45,14 @@ def token(studio: Any, admin_user: Any) -> str:
     return Token.objects.get_or_create(user=admin_user)[0].key
 
 
-@pytest.mark.django_db(transaction=True)
+# Generated requests per operation; FUZZ_EXAMPLES=200 for a deeper run than CI's.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
+
+
+@pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-def test_no_operation_answers_a_server_error_or_breaks_its_schema(case: Any, token: str) -> None:
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_no_operation_answers_a_server_error_or_breaks_its_schema(case: Any, token: str, one_connection: None) -> None:
     # given a generated request, authenticated as a studio admin
     case.headers = {**(case.headers or {}), "Authorization": f"Token {token}"}
     # when / then: schemathesis checks status < 500 and that the response conforms to the schema

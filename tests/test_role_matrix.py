@@ -66,6 +66,15 @@ class World:
             getattr(services, f"asset_version_{step}")(actor=self.admin, asset_id=str(asset.id), number=1)
         return str(asset.id)
 
+    def member(self) -> str:
+        """Return the username of a new artist of the studio (each call adds one)."""
+        from studios.services import member_add
+
+        username = f"extra{next(_numbers)}"
+        member_add(actor=self.admin, studio_id=self.studio, username=username, password="correct-horse-9",
+                   role="artist")
+        return username
+
     def blob(self) -> str:
         from assets.services import blob_store
 
@@ -223,6 +232,11 @@ CASES: dict[tuple[str, str], Case | str] = {
     ("api/studios/<uuid:studio_id>/members/", "post"): post(
         "members.manage", lambda w: f"/api/studios/{w.studio}/members/",
         lambda w: {"username": f"new{next(_numbers)}", "password": "correct-horse-9", "role": "viewer"}),
+    ("api/studios/<uuid:studio_id>/members/<str:username>/", "patch"): post(
+        "members.manage", lambda w: f"/api/studios/{w.studio}/members/{w.member()}/", lambda w: {"role": "viewer"}),
+    ("api/studios/<uuid:studio_id>/members/<str:username>/", "delete"): Case(
+        "members.manage", lambda w: (f"/api/studios/{w.studio}/members/{w.member()}/", None), ok=frozenset({204})),
+    ("api/auth/token/revoke/", "post"): Case(None, lambda w: ("/api/auth/token/revoke/", None), ok=frozenset({204})),
     ("api/audit/", "get"): get(lambda w: f"/api/audit/?studio={w.studio}", "audit.view"),
     # lineage
     ("api/events/", "get"): get(lambda w: "/api/events/", None),

@@ -37,7 +37,7 @@ def test_login_attempts_are_throttled_with_the_error_body(fresh_throttle, make_u
     blocked = client.post("/api/auth/token/", {"username": "ada", "password": "correct-horse-9"}, format="json")
 
     # then
-    assert [a.status_code for a in attempts] == [400] * limit
+    assert [a.status_code for a in attempts] == [401] * limit
     assert blocked.status_code == 429
     body = blocked.json()
     assert body["code"] == "throttled"

@@ -109,3 +109,15 @@ def test_a_blob_nothing_names_downloads_under_its_hash(api, studio, image_bytes)
     response = api.get(f"/api/blobs/{sha}/")
     # then
     assert response["Content-Disposition"] == f'inline; filename="{sha[:16]}.jpg"'
+
+
+def test_the_schema_documents_the_image_types_the_blob_endpoint_serves(api, studio, image_bytes):
+    # given: a stored PNG, served as image/png
+    sha = _post(api, image_bytes(3)).json()["sha256"]
+    served = api.get(f"/api/blobs/{sha}/")["Content-Type"]
+    # when
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    # then
+    documented = schema["paths"]["/api/blobs/{sha256}/"]["get"]["responses"]["200"]["content"]
+    assert served == "image/png"
+    assert sorted(documented) == ["image/jpeg", "image/png", "image/webp"]

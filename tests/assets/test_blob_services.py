@@ -64,8 +64,8 @@ def test_another_studio_uploading_the_same_bytes_gets_a_grant_not_a_copy(studio,
     other = studio_create(actor=otto, name="Other Films")
     # when
     blob = blob_store(actor=otto, studio_id=str(other.id), data=image_bytes(1))
-    # then
-    assert blob.created is False
+    # then: new to that studio, so it looks like a new upload (201), though stored once
+    assert blob.created is True
     assert BlobGrant.objects.filter(blob=blob).count() == 2
     assert len(_stored_files(settings)) == 2  # the bytes and their thumbnail, once
 

@@ -32,7 +32,7 @@ def test_the_event_list_shows_only_events_of_the_callers_studios_in_the_contract
     assert set(first) >= {"position", "stream", "stream_version", "type", "data", "metadata", "recorded_at", "hash"}
     assert first["stream"] == f"studio-{mine}"
     assert first["data"] == {"studio_id": mine, "name": "Harbour Films", "created_by_id": admin_user.pk}
-    assert body["next_after"] == eventlog.head_position()
+    assert body["next_after"] == body["results"][-1]["position"]
 
 
 def test_the_event_list_pages_with_next_after(api, two_studios):
@@ -68,9 +68,18 @@ def test_the_event_list_refuses_a_bad_limit_and_anonymous_callers(api, client, t
     assert anonymous.status_code == 401
 
 
-def test_verify_reports_ok_the_event_count_and_the_head_hash(api, two_studios):
+def test_verify_reports_ok_the_event_count_and_the_head_hash_of_the_log_to_a_superuser(make_user, client_for,
+                                                                                       two_studios):
     # when
-    body = api.get("/api/events/verify/").json()
+    body = client_for(make_user("root", superuser=True)).get("/api/events/verify/").json()
     # then
     last = eventlog.read_after(eventlog.head_position() - 1)[0]
-    assert body == {"ok": True, "events": eventlog.head_position(), "head": last.hash}
+    assert body == {"ok": True, "events": eventlog.head_position(), "head": last.hash, "scope": "log"}
+
+
+def test_verify_shows_a_member_the_count_and_head_of_their_own_studios_events_only(api, two_studios):
+    # when
+    body = api.get("/api/events/verify/").json()
+    # then: the three events of Harbour Films, not Other Pictures' two
+    mine = api.get("/api/events/").json()["results"]
+    assert body == {"ok": True, "events": 3, "head": mine[-1]["hash"], "scope": "studios"}

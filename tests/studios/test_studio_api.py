@@ -27,7 +27,7 @@ def test_a_wrong_password_gets_no_token_and_no_credentials_get_401(admin_user):
     anonymous = APIClient().get("/api/studios/")
     bad_token = APIClient(HTTP_AUTHORIZATION="Token not-a-token").get("/api/studios/")
     # then
-    assert wrong.status_code == 400
+    assert (wrong.status_code, wrong.json()["code"]) == (401, "authentication_failed")
     assert (anonymous.status_code, anonymous.json()["code"]) == (401, "not_authenticated")
     assert (bad_token.status_code, bad_token.json()["code"]) == (401, "authentication_failed")
 
