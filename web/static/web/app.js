@@ -71,10 +71,17 @@
       var fps = Number(clip.dataset.fps), frames = Number(clip.dataset.frames);
       function frame() { return Math.min(frames - 1, Math.floor(video.currentTime * fps + 1e-3)); }
       function show() { output.textContent = "Frame " + (frame() + 1) + " of " + frames; }
+      // The blob endpoint answers no Range requests, so a browser cannot seek a streamed clip: play it from
+      // memory instead (clips are short); without this script the <video> still plays from its URL.
+      var loaded = fetch(video.currentSrc || video.src, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.blob() : null; })
+        .then(function (blob) { if (blob) { video.src = URL.createObjectURL(blob); } });
       function step(by) {
         video.pause();
-        var next = Math.max(0, Math.min(frames - 1, frame() + by));
-        video.currentTime = (next + 0.5) / fps;  // the middle of the frame, so rounding never lands on its neighbour
+        loaded.then(function () {
+          var next = Math.max(0, Math.min(frames - 1, frame() + by));
+          video.currentTime = (next + 0.5) / fps;  // mid-frame, so rounding never lands on a neighbour
+        });
       }
       clip.querySelectorAll("[data-step]").forEach(function (button) {
         button.addEventListener("click", function () { step(Number(button.dataset.step)); });
