@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.web.conftest import ids
+from tests.web.test_query_counts import LIMITS
 
 
 @pytest.fixture
@@ -26,7 +27,8 @@ def rendered(demo: Any) -> dict[str, Any]:
     return {"episode": episode}
 
 
-def test_an_artist_exports_a_locked_cut_watches_it_and_downloads_the_file(signed_in, rendered):
+def test_an_artist_exports_a_locked_cut_watches_it_and_downloads_the_file(signed_in, rendered,
+                                                                          django_assert_max_num_queries):
     from delivery.models import Export
     from delivery.services import export_run
     from episodes.models import Cut
@@ -52,9 +54,13 @@ def test_an_artist_exports_a_locked_cut_watches_it_and_downloads_the_file(signed
     download = artist.get(f"/api/blobs/{export.blob}/")
     assert download.status_code == 200 and "Content-Disposition" in download
     assert b"TITLE:" in b"".join(download.streaming_content)
+    # and the storyboard listing the cut's exports keeps its query budget (tests/web/test_query_counts.py)
+    artist.post(f"/cuts/{cut.id}/exports/", {"format": "otio"})
+    with django_assert_max_num_queries(LIMITS["storyboard"]):
+        assert artist.get(f"/episodes/{episode}/").content.count(b'class="export"') == 2
     # and asking again shows the existing export rather than queueing another
     again = artist.post(f"/cuts/{cut.id}/exports/", {"format": "edl"}, follow=True).content
-    assert b"already exported as edl" in again and Export.objects.filter(cut_id=cut.id).count() == 1
+    assert b"already exported as edl" in again and Export.objects.filter(cut_id=cut.id).count() == 2
 
 
 def test_exports_are_refused_like_the_api(signed_in, rendered, no_new_events):
