@@ -63,7 +63,7 @@ def test_an_artist_exports_a_locked_cut_watches_it_and_downloads_the_file(signed
     assert b"already exported as edl" in again and Export.objects.filter(cut_id=cut.id).count() == 2
 
 
-def test_exports_are_refused_like_the_api(signed_in, rendered, no_new_events):
+def test_exports_are_refused_like_the_api(signed_in, demo, rendered, no_new_events):
     from episodes.models import Cut
 
     artist, viewer, episode = signed_in("demo-artist"), signed_in("demo-viewer"), rendered["episode"]
@@ -74,6 +74,12 @@ def test_exports_are_refused_like_the_api(signed_in, rendered, no_new_events):
         assert viewer.post(f"/cuts/{cut.id}/exports/", {"format": "edl"}).status_code == 403
         assert artist.post(f"/cuts/{cut.id}/exports/", {"format": "avi"}).status_code == 400
         assert artist.post("/cuts/00000000-0000-0000-0000-000000000000/exports/", {"format": "edl"}).status_code == 404
+    # and a cut of an episode not rendered yet is the API's 422, naming what to do
+    unrendered = ids(demo)["episodes"][1]
+    artist.post(f"/episodes/{unrendered}/lock/")
+    with no_new_events():
+        refused = artist.post(f"/cuts/{Cut.objects.get(episode_id=unrendered).id}/exports/", {"format": "otio"})
+    assert refused.status_code == 422 and b"render them first" in refused.content
 
 
 def test_a_clip_plays_with_frame_stepping_and_its_card_says_it_is_a_clip(signed_in, rendered):
