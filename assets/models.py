@@ -87,6 +87,8 @@ class AssetVersion(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["asset", "number"], name="asset_version_unique")]
+        # The approvals inbox: versions in review, oldest first.
+        indexes = [models.Index(fields=["status", "status_changed_at"], name="asset_version_status")]
 
     def __str__(self) -> str:
         return f"{self.asset_id} v{self.number} ({self.status})"

@@ -16,6 +16,8 @@ from django.db.models.fields.json import KT
 from assets import selectors as asset_selectors
 from assets.models import Asset, AssetVersion, ComponentEdge, VersionStatus
 from config.types import Actor
+from delivery.exporters import EXTENSIONS
+from delivery.models import Export, ExportFormat, ExportProgress, ExportStatus
 from episodes import selectors as episode_selectors
 from episodes.models import CastPin, Episode, Series, Shot, ShotRevision
 from generation.models import TERMINAL_JOB_STATUSES, Job, JobItem, Render, RerenderPlan
@@ -123,8 +125,9 @@ def storyboard(*, user: Actor, episode_id: Any) -> dict[str, Any]:
     for shot in shots:
         shot["render"] = renders.get(f"{shot['id']}:{shot['revision']}")
     jobs = list(Job.objects.filter(episode_id=str(episode.id)).order_by("-created_at")[:5])
-    return {"episode": episode, "shots": shots, "jobs": jobs,
-            "cuts": list(episode_selectors.episode_cuts(episode=episode)[:10])}
+    cuts = list(episode_selectors.episode_cuts(episode=episode)[:10])
+    return {"episode": episode, "shots": shots, "jobs": jobs, "cuts": cuts,
+            "exports": cut_exports([c.id for c in cuts]), "formats": ExportFormat.choices}
 
 
 def latest_renders(pairs: list[tuple[Any, int]]) -> dict[str, Render]:
@@ -199,3 +202,25 @@ def plan_before_after(*, plan: RerenderPlan) -> list[dict[str, Any]]:
 def plans_of_asset(*, asset: Asset) -> list[RerenderPlan]:
     """Return an asset's re-render plans, newest first."""
     return list(RerenderPlan.objects.filter(asset_id=str(asset.id)).order_by("-created_at")[:10])
+
+
+def cut_exports(cut_ids: list[Any]) -> dict[str, list[dict[str, Any]]]:
+    """Return {cut id: [export state, in format order]} for these cuts (two queries; none without cuts)."""
+    if not cut_ids:
+        return {}
+    exports = list(Export.objects.filter(cut_id__in=cut_ids))
+    progress = ExportProgress.objects.in_bulk([str(e.id) for e in exports if e.status == ExportStatus.QUEUED])
+    order = list(ExportFormat.values)
+    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for export in sorted(exports, key=lambda e: order.index(e.format)):
+        found[str(export.cut_id)].append(export_state(export, progress.get(str(export.id))))
+    return found
+
+
+def export_state(export: Export, progress: ExportProgress | None) -> dict[str, Any]:
+    """Return what an export's progress shows: its status (running once a worker reports), done and total."""
+    status = "running" if progress is not None and export.status == ExportStatus.QUEUED else export.status
+    done, total = (progress.done, progress.total) if progress else (0, 0)
+    return {"export": export, "status": status, "done": done, "total": total,
+            "finished": export.status in (ExportStatus.SUCCEEDED, ExportStatus.FAILED),
+            "filename": f"cut-{export.cut_id}.{EXTENSIONS[export.format]}"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web.views import assets, episodes, library, redesign, session, studio
+from web.views import assets, delivery, episodes, library, redesign, session, studio
 
 app_name = "web"
 
@@ -34,6 +34,8 @@ urlpatterns = [
     path("shots/<uuid:shot_id>/", episodes.shot_detail, name="shot"),
     path("shots/<uuid:shot_id>/revise/", episodes.shot_revise, name="shot-revise"),
     path("renders/<uuid:render_id>/provenance/", episodes.render_provenance, name="provenance"),
+    path("cuts/<uuid:cut_id>/exports/", delivery.cut_export, name="cut-export"),
+    path("exports/<uuid:export_id>/", delivery.export_progress, name="export"),
     path("jobs/", studio.jobs, name="jobs"),
     path("jobs/<uuid:job_id>/", episodes.job_progress, name="job"),
     path("jobs/<uuid:job_id>/cancel/", studio.job_cancel, name="job-cancel"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 import eventlog
 from assets import selectors as asset_selectors
-from assets.models import Asset
+from assets.models import Asset, AssetVersion
 from config.errors import InvalidInput
 from config.vocabularies.media import MEDIA
 from episodes import selectors as episode_selectors
@@ -37,8 +37,15 @@ def approvals(request: HttpRequest) -> HttpResponse:
     current = selectors.approvals_inbox(user=request.user, studio_id=str(ws.studio.id), page=request.GET.get("page", 1))
     thumbs = selectors.first_references([(v.asset_id, v.number) for v in current])
     return page(request, "web/approvals.html",
-                {"items": [(v, thumbs.get(f"{v.asset_id}:{v.number}")) for v in current], "page": current,
+                {"items": [_inbox_item(v, thumbs.get(f"{v.asset_id}:{v.number}")) for v in current], "page": current,
                  "query": ""}, ws)
+
+
+def _inbox_item(version: AssetVersion, thumb: str | None) -> dict[str, Any]:
+    """One inbox row, its paths and label joined once here: the template repeats them in each row's form."""
+    return {"v": version, "thumb": thumb, "path": f"/assets/{version.asset_id}/versions/{version.number}",
+            "label": f"{version.asset.name} v{version.number}",
+            "submitted": version.status_changed_at.isoformat()}
 
 
 @login_required

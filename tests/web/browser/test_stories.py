@@ -113,6 +113,21 @@ def test_an_artist_renders_an_episode_watches_its_progress_and_reproduces_it(liv
     artist.locator(".shot-card a").first.click()
     artist.get_by_role("button", name="Check provenance").first.click()
     artist.get_by_text("Provenance verified").wait_for()
+    assert artist.get_by_text("trusted: signed by a trusted certificate").first.is_visible()
+    _checked(artist, violations)
+    # and the clip's shot plays its MP4 and steps one frame at a time, by button and by key
+    artist.get_by_role("link", name=re.compile(r"^Episode 1: ")).click()
+    artist.locator(".shot-card", has=artist.locator("[data-clip-badge]")).locator("a").first.click()
+    artist.get_by_role("button", name="Next frame").click()
+    artist.get_by_text("Frame 2 of 48").wait_for()
+    artist.keyboard.press(".")
+    artist.get_by_text("Frame 3 of 48").wait_for()
+    _checked(artist, violations)
+    # and a locked cut exports from the storyboard, its progress turning into a download link
+    artist.get_by_role("link", name=re.compile(r"^Episode 1: ")).click()
+    artist.get_by_role("button", name="Lock a cut").click()
+    artist.get_by_role("button", name="Export cut 1 as edl").click()
+    artist.locator('.export[data-status="succeeded"] a[data-download]').wait_for(timeout=60_000)
     _checked(artist, violations)
     assert violations == []
 

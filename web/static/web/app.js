@@ -63,7 +63,38 @@
     cy.on("tap", "node", function (event) { var page = event.target.data("page"); if (page) { window.location.href = page; } });
   }
 
-  function setUp(root) { setUpCompare(root); setUpDropzones(root); setUpGraph(root); }
+  // A clip's frame stepping: the buttons (or the , and . keys) pause and move one frame at the clip's fps.
+  function setUpClips(root) {
+    root.querySelectorAll("[data-clip]").forEach(function (clip) {
+      var video = clip.querySelector("video"), output = clip.querySelector("[data-frame]");
+      if (!video || !output) { return; }
+      var fps = Number(clip.dataset.fps), frames = Number(clip.dataset.frames);
+      function frame() { return Math.min(frames - 1, Math.floor(video.currentTime * fps + 1e-3)); }
+      function show() { output.textContent = "Frame " + (frame() + 1) + " of " + frames; }
+      // The blob endpoint answers no Range requests, so a browser cannot seek a streamed clip: play it from
+      // memory instead (clips are short); without this script the <video> still plays from its URL.
+      var loaded = fetch(video.currentSrc || video.src, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.blob() : null; })
+        .then(function (blob) { if (blob) { video.src = URL.createObjectURL(blob); } });
+      function step(by) {
+        video.pause();
+        loaded.then(function () {
+          var next = Math.max(0, Math.min(frames - 1, frame() + by));
+          video.currentTime = (next + 0.5) / fps;  // mid-frame, so rounding never lands on a neighbour
+        });
+      }
+      clip.querySelectorAll("[data-step]").forEach(function (button) {
+        button.addEventListener("click", function () { step(Number(button.dataset.step)); });
+      });
+      clip.addEventListener("keydown", function (event) {
+        if (event.key === "," || event.key === ".") { event.preventDefault(); step(event.key === "," ? -1 : 1); }
+      });
+      video.addEventListener("seeked", show);
+      video.addEventListener("timeupdate", show);
+    });
+  }
+
+  function setUp(root) { setUpCompare(root); setUpDropzones(root); setUpGraph(root); setUpClips(root); }
   document.addEventListener("DOMContentLoaded", function () { setUp(document); });
   document.addEventListener("htmx:afterSwap", function (event) { setUpCompare(event.target); });
 })();
