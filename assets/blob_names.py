@@ -7,6 +7,7 @@ assets must not import the apps above it. The first namer that knows the blob wi
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Callable, Iterable
 
 from django.utils.text import slugify
@@ -31,7 +32,14 @@ def blob_filename(blob: Blob, studio_ids: Iterable[str]) -> str:
     studio_ids = list(studio_ids)
     stem = next((name for namer in [reference_name, *_namers] if (name := namer(blob.sha256, studio_ids))),
                 blob.sha256[:16])
-    return f"{stem}.{EXTENSIONS.get(blob.content_type, 'bin')}"
+    return f"{stem}{_extension(blob.content_type)}"
+
+
+def _extension(content_type: str) -> str:
+    """`.png` for an image, else what the standard MIME table says (`.mp4` for a clip), else `.bin`."""
+    if content_type in EXTENSIONS:
+        return f".{EXTENSIONS[content_type]}"
+    return mimetypes.guess_extension(content_type) or ".bin"
 
 
 def reference_name(sha256: str, studio_ids: Iterable[str]) -> str | None:

@@ -37,3 +37,19 @@ def test_a_render_downloads_as_episode_shot_and_revision(api: Any, admin_user: A
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'inline; filename="ep01-sh02-r1.png"'
 
+
+
+def test_a_blob_of_another_type_takes_its_extension_from_the_mime_table() -> None:
+    # given: a clip's MP4 and an export's zip that no namer knows
+    from django.utils import timezone
+
+    from assets.blob_names import blob_filename
+    from assets.models import Blob
+
+    def blob(content_type: str) -> Blob:
+        return Blob(sha256="ab" * 32, content_type=content_type, width=0, height=0, size=1, created_at=timezone.now())
+
+    # when / then
+    assert blob_filename(blob("video/mp4"), []) == f"{'ab' * 8}.mp4"
+    assert blob_filename(blob("application/zip"), []) == f"{'ab' * 8}.zip"
+    assert blob_filename(blob("application/x-unknown"), []) == f"{'ab' * 8}.bin"
