@@ -21,6 +21,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+from bench.bare_pipeline import bare_calls, bare_pipeline, bare_requests
 from bench.harness import Table, median
 
 SIZE, FRAMES, FPS, STEPS, CLIPS, ROUNDS = 64, 8, 8, 4, 2, 9
@@ -46,12 +47,12 @@ def _measure(folder: Path) -> Table:
 
     build_tiny_animatediff(folder, seed=0)
     world = _World(folder)
-    pipeline = _bare_pipeline(folder)
-    _bare(pipeline, world.requests(world.episode()))  # warm-up: first calls allocate
+    pipeline = bare_pipeline(folder)
+    _bare(pipeline, world)  # warm-up: first calls allocate
     _orchestrated(world, world.episode())
     bare, rounds = [], []
     for _ in range(ROUNDS):
-        bare.append(_bare(pipeline, world.requests(world.episode())) / CLIPS)
+        bare.append(_bare(pipeline, world) / CLIPS)
         rounds.append({part: seconds / CLIPS for part, seconds in _orchestrated(world, world.episode()).items()})
     return _table(bare, rounds)
 
@@ -127,35 +128,14 @@ class _World:
                         model=str(self.model.id), frames=FRAMES, fps=FPS)
         return episode
 
-    def requests(self, episode: Any) -> list[dict[str, Any]]:
-        """Return the bare pipeline arguments of an episode's clips (the prompts its manifests would hold)."""
-        from generation.manifests import cast_entries, compose_prompt
-        from generation.services.jobs import current_revisions
-
-        return [{"prompt": compose_prompt(r.prompt, cast_entries(r.cast)), "negative_prompt": r.negative_prompt,
-                 "seed": r.seed, "guidance": r.guidance} for r in current_revisions(str(episode.id))]
 
 
-def _bare_pipeline(folder: Path) -> Any:
-    import torch
-    from diffusers import DiffusionPipeline
-
-    torch.set_num_threads(1)
-    pipeline = DiffusionPipeline.from_pretrained(str(folder), local_files_only=True)
-    pipeline.set_progress_bar_config(disable=True)
-    return pipeline
 
 
-def _bare(pipeline: Any, requests: list[dict[str, Any]]) -> float:
-    import torch
-
-    started = time.perf_counter()
-    for request in requests:
-        with torch.inference_mode():
-            pipeline(prompt=request["prompt"], negative_prompt=request["negative_prompt"] or None, width=SIZE,
-                     height=SIZE, num_frames=FRAMES, num_inference_steps=STEPS, guidance_scale=request["guidance"],
-                     generator=torch.Generator("cpu").manual_seed(request["seed"]), output_type="pil")
-    return time.perf_counter() - started
+def _bare(pipeline: Any, world: Any) -> float:
+    """The bare calls for one new episode of the world's shots."""
+    return bare_calls(pipeline, bare_requests(world.episode()), width=SIZE, height=SIZE, num_frames=FRAMES,
+                      num_inference_steps=STEPS)
 
 
 def _orchestrated(world: _World, episode: Any) -> dict[str, float]:

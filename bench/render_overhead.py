@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bench.bare_pipeline import bare_calls, bare_pipeline, bare_requests
 from bench.harness import Table, median
 
 SIZE, STEPS, SHOTS, ROUNDS = 64, 10, 4, 15
@@ -44,12 +45,12 @@ def _measure(root: Path) -> Table:
 
     build_tiny_pipeline(root / "models" / "tiny", seed=0)
     world = _World(root / "models" / "tiny")
-    pipeline = _bare_pipeline(root / "models" / "tiny")
-    _bare(pipeline, world.requests(world.episode()))  # warm-up: first calls allocate
+    pipeline = bare_pipeline(root / "models" / "tiny")
+    _bare(pipeline, world)  # warm-up: first calls allocate
     _orchestrated(world, world.episode())
     bare, ours, inside = [], [], []
     for _ in range(ROUNDS):
-        bare.append(_bare(pipeline, world.requests(world.episode())) / SHOTS)
+        bare.append(_bare(pipeline, world) / SHOTS)
         elapsed, in_pipeline = _orchestrated(world, world.episode())
         ours.append(elapsed / SHOTS)
         inside.append(in_pipeline / SHOTS)
@@ -133,35 +134,13 @@ class _World:
                         model=str(self.model.id))
         return episode
 
-    def requests(self, episode: Any) -> list[dict[str, Any]]:
-        """Return the bare pipeline arguments of an episode's shots (the prompts its manifests would hold)."""
-        from generation.manifests import cast_entries, compose_prompt
-        from generation.services.jobs import current_revisions
-
-        return [{"prompt": compose_prompt(r.prompt, cast_entries(r.cast)), "negative_prompt": r.negative_prompt,
-                 "seed": r.seed, "guidance": r.guidance} for r in current_revisions(str(episode.id))]
 
 
-def _bare_pipeline(folder: Path) -> Any:
-    import torch
-    from diffusers import DiffusionPipeline
-
-    torch.set_num_threads(1)
-    pipeline = DiffusionPipeline.from_pretrained(str(folder), local_files_only=True)
-    pipeline.set_progress_bar_config(disable=True)
-    return pipeline
 
 
-def _bare(pipeline: Any, requests: list[dict[str, Any]]) -> float:
-    import torch
-
-    started = time.perf_counter()
-    for request in requests:
-        with torch.inference_mode():
-            pipeline(prompt=request["prompt"], negative_prompt=request["negative_prompt"] or None, width=SIZE,
-                     height=SIZE, num_inference_steps=STEPS, guidance_scale=request["guidance"],
-                     generator=torch.Generator("cpu").manual_seed(request["seed"]), output_type="pil")
-    return time.perf_counter() - started
+def _bare(pipeline: Any, world: Any) -> float:
+    """The bare calls for one new episode of the world's shots."""
+    return bare_calls(pipeline, bare_requests(world.episode()), width=SIZE, height=SIZE, num_inference_steps=STEPS)
 
 
 def _orchestrated(world: _World, episode: Any) -> tuple[float, float]:
