@@ -67,7 +67,9 @@ def _otioz(name: str, shots: Sequence[dict[str, Any]], metadata: dict[str, Any],
 def _animatic(shots: Sequence[dict[str, Any]], options: dict[str, Any], read_blob: ReadBlob,
               progress: Progress) -> Made:
     burn_in = bool(options.get("burn_in", True))
-    stills = [Still(read_blob(s["image_sha256"]), s["frames"], clip_name(s)) for s in shots]
+    stills = [Still(read_blob(s["image_sha256"]), s["frames"], clip_name(s),
+                    clip=read_blob(s["video_sha256"]) if s.get("video_sha256") else None, clip_fps=s.get("fps", 0))
+              for s in shots]
     data = encode_animatic(stills, fps=FPS, burn_in=burn_in, progress=progress)
     details = {**encoder_details(fps=FPS, burn_in=burn_in), "frames": sum(s["frames"] for s in shots)}
     return Made(data, CONTENT_TYPES["mp4"], details)

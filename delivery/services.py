@@ -93,7 +93,13 @@ def _shot(episode: Episode, revision: ShotRevision, render: Render) -> dict[str,
     return {"shot": str(revision.shot_id), "revision": revision.revision, "title": revision.title,
             "code": shot_code(episode.number, revision.order), "frames": shot_frames(revision.duration),
             "render": str(render.id), "image_sha256": render.image_sha256, "manifest_hash": render.manifest_hash,
-            "width": revision.width, "height": revision.height}
+            "width": revision.width, "height": revision.height, **_clip(render)}
+
+
+def _clip(render: Render) -> dict[str, Any]:
+    """A clip render's MP4 and frame rate, which the animatic plays (nothing for a still)."""
+    media = render.media or {}
+    return {"video_sha256": media["video_sha256"], "fps": media["fps"]} if media.get("video_sha256") else {}
 
 
 def export_run(*, export_id: str) -> None:

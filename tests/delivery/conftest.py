@@ -22,14 +22,16 @@ def make_cut(studio: Any, admin_user: Any, harbour_cast: dict[str, Any], previz_
     from generation import services
     from generation.models import JobItem
 
-    def make(durations: tuple[float | None, ...] = DURATIONS, *, render: bool = True, size: int = 64) -> Any:
+    def make(durations: tuple[float | None, ...] = DURATIONS, *, render: bool = True, size: int = 64,
+             frames: tuple[int, ...] = ()) -> Any:  # frames: per shot, > 1 renders a clip (default: stills)
         series = series_create(actor=admin_user, studio_id=str(studio.id), title="Harbour Lights")
         episode = episode_create(actor=admin_user, series_id=str(series.id), number=1, title="Pilot")
         pins = [{"asset": str(harbour_cast["mei"].id), "version": 1, "role": "lead"}]
         for index, duration in enumerate(durations):
             shot_create(actor=admin_user, episode_id=str(episode.id), prompt=f"shot {index + 1}", cast=pins,
                         title=f"Shot {index + 1}", seed=100 + index, width=size, height=size, steps=2,
-                        model=str(previz_model.id), duration=duration, order=(index + 1) * 10)
+                        model=str(previz_model.id), duration=duration, order=(index + 1) * 10,
+                        frames=frames[index] if frames else 1)
         if render:
             job = services.episode_render(actor=admin_user, episode_id=str(episode.id))
             for item in JobItem.objects.filter(job_id=job.id):
