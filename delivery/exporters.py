@@ -15,7 +15,7 @@ from typing import Any
 import opentimelineio as otio
 
 from delivery.animatic import Still, encode_animatic, encoder_details
-from delivery.timeline import FPS, clip_name, cut_timeline, media_name
+from delivery.timeline import FPS, clip_name, cut_timeline, media_blob, media_name
 
 Progress = Callable[[int, int], None]
 ReadBlob = Callable[[str], bytes]
@@ -55,7 +55,7 @@ def _otioz(name: str, shots: Sequence[dict[str, Any]], metadata: dict[str, Any],
         media = Path(folder) / "media"
         media.mkdir()
         for done, shot in enumerate(shots, start=1):
-            (media / media_name(shot)).write_bytes(read_blob(shot["image_sha256"]))
+            (media / media_name(shot)).write_bytes(read_blob(media_blob(shot)))
             progress(done, len(shots))
         timeline = cut_timeline(name, shots, metadata=metadata,
                                 media_url=lambda shot: (media / media_name(shot)).as_uri())

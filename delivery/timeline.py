@@ -33,8 +33,14 @@ def shot_frames(duration: float | None, fps: int = FPS) -> int:
 
 
 def media_name(shot: dict[str, Any]) -> str:
-    """Return the file name a shot's render travels under (in an .otioz, and the name editors relink)."""
-    return f"{shot['code']}_r{shot['revision']}.png"
+    """Return the file name a shot's render travels under (in an .otioz, and the name editors relink):
+    a clip's MP4, else the still's PNG."""
+    return f"{shot['code']}_r{shot['revision']}.{'mp4' if shot.get('video_sha256') else 'png'}"
+
+
+def media_blob(shot: dict[str, Any]) -> str:
+    """Return the blob a shot's media is: a clip's MP4, else the still's PNG."""
+    return str(shot.get("video_sha256") or shot["image_sha256"])
 
 
 def cut_timeline(name: str, shots: Sequence[dict[str, Any]], *, metadata: dict[str, Any],

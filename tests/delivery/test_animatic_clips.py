@@ -46,3 +46,17 @@ def test_a_clip_gives_one_picture_per_animatic_frame_up_to_its_length() -> None:
     assert len(played) == 12
     reds = [p.getpixel((8, 8))[0] for p in played]
     assert reds == sorted(reds) and reds[0] == reds[1] and reds[0] < reds[-1]
+
+
+def test_an_otioz_carries_a_clips_mp4_as_its_media(make_cut: Any, exported: Any, tmp_path: Any) -> None:
+    # given
+    import zipfile
+
+    cut = make_cut((0.5, 0.5), frames=(1, 6))
+    # when
+    export = exported(cut, "otioz")
+    # then
+    bundle = tmp_path / "cut.otioz"
+    bundle.write_bytes(read_blob(export["blob"]))
+    names = sorted(n.rsplit("/", 1)[-1] for n in zipfile.ZipFile(bundle).namelist() if n.startswith("media/"))
+    assert sorted(n.rsplit(".", 1)[-1] for n in names) == ["mp4", "png"]  # the still's PNG, the clip's MP4
