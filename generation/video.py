@@ -101,11 +101,12 @@ def decoded_frames(mp4: bytes, indices: Iterable[int]) -> list[Image.Image]:
     import av
 
     wanted = set(indices)
-    found = []
+    last = max(wanted, default=-1)
+    found: list[Image.Image] = []
     with av.open(io.BytesIO(mp4), "r") as container:
         for index, frame in enumerate(container.decode(video=0)):
             if index in wanted:
                 found.append(frame.to_image())
-            if index >= max(wanted, default=-1):
+            if index >= last:
                 break
     return found
