@@ -20,6 +20,9 @@ class RenderScored(DomainEvent):
     embedder: dict[str, str]  # {name, fingerprint}
     cast: list[dict[str, Any]]  # [{asset, version, name, kind, score, baseline, floor, relative, verdict}]
     thresholds: dict[str, float]
+    # A clip's own consistency over its sampled frames ({to_first, to_previous, frames}); None for a still and
+    # in events recorded before clips were scored, which therefore replay unchanged.
+    temporal: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

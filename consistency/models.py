@@ -18,6 +18,7 @@ class RenderScore(models.Model):
     embedder_name = models.CharField(max_length=200)
     embedder_fingerprint = models.CharField(max_length=64, blank=True)
     cast = models.JSONField(default=list)
+    temporal = models.JSONField(null=True)  # a clip's {to_first, to_previous, frames}; None for a still
     error = models.TextField(blank=True)
     scored_at = models.DateTimeField()
 

@@ -12,7 +12,7 @@ def render_scored(event: RecordedEvent, rows: Rows) -> None:
     rows.add(RenderScore(id=str(event.position), position=event.position, render_id=e.render_id,
                          studio_id=e.studio_id, shot_id=e.shot_id, shot_revision=e.shot_revision, status="scored",
                          embedder_name=e.embedder["name"], embedder_fingerprint=e.embedder["fingerprint"],
-                         cast=e.cast, error="", scored_at=event.recorded_at))
+                         cast=e.cast, temporal=e.temporal, error="", scored_at=event.recorded_at))
 
 
 def render_scoring_failed(event: RecordedEvent, rows: Rows) -> None:

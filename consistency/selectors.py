@@ -28,8 +28,12 @@ def score_body(score: RenderScore | None) -> dict[str, Any]:
     if score.status == "failed":
         return {"status": "failed", "embedder": {"name": score.embedder_name, "fingerprint": None}, "cast": [],
                 "error": score.error}
-    return {"status": "scored", "embedder": {"name": score.embedder_name, "fingerprint": score.embedder_fingerprint},
-            "cast": score.cast, "scored_at": score.scored_at.isoformat()}
+    embedder = {"name": score.embedder_name, "fingerprint": score.embedder_fingerprint}
+    body: dict[str, Any] = {"status": "scored", "embedder": embedder, "cast": score.cast,
+                            "scored_at": score.scored_at.isoformat()}
+    if score.temporal is not None:  # a clip's; a still's body stays as it was
+        body["temporal"] = score.temporal
+    return body
 
 
 def render_consistency_body(render: Render) -> dict[str, Any]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 import eventlog
 from assets.models import Asset, AssetVersion
 from config.errors import InvalidInput
@@ -25,6 +27,7 @@ from consistency.events import (
 )
 from consistency.models import ConsistencySettings, RenderScore
 from consistency.scoring import Thresholds, baseline, best_match, relative, top_level_cast, verdict
+from consistency.temporal import sampled_indices, temporal_consistency
 from eventlog import ConcurrencyError
 from generation.models import Render
 from studios.access import authorize
@@ -75,21 +78,38 @@ def render_score(*, render_id: str, embedder_spec: str | None = None) -> RenderS
     if done is not None:
         return done
     try:
-        cast = score_cast(embedder, render, thresholds)
+        frames, temporal = frame_vectors(embedder, render)
+        cast = score_cast(embedder, frames, render.manifest.get("cast", []), str(render.studio_id), thresholds)
     except (OSError, ValueError) as error:  # an unreadable blob (missing file, not an image)
         return _record_failure(render, embedder.name, f"{type(error).__name__}: {error}")
     event = RenderScored(
         render_id=str(render.id), studio_id=str(render.studio_id), shot_id=render.shot_id,
         shot_revision=render.shot_revision, embedder={"name": embedder.name, "fingerprint": embedder.fingerprint},
         cast=cast, thresholds={"on_model": thresholds.on_model, "drifting": thresholds.drifting,
-                               "default_floor": thresholds.default_floor})
+                               "default_floor": thresholds.default_floor},
+        temporal=temporal)
     return _append(render, event, embedder.fingerprint)
 
 
-def score_cast(embedder: ImageEmbedder, render: Render, thresholds: Thresholds) -> list[dict[str, Any]]:
-    """Return, per scorable cast member, its score, baseline, floor, relative score and verdict."""
-    frame = vectors.window_vectors(embedder, render.image_sha256)
-    cast = render.manifest.get("cast", [])
+def frame_vectors(embedder: ImageEmbedder, render: Render) -> tuple[list[np.ndarray], dict[str, Any] | None]:
+    """Return the window vectors of each frame to score (a still's image; a clip's sampled frames) and, for a
+    clip, its temporal consistency over those frames (None for a still)."""
+    media = render.media or {}
+    if media.get("kind") != "video":
+        return [vectors.window_vectors(embedder, render.image_sha256)], None
+    indices = sampled_indices(int(media["frames"]))
+    frames = vectors.clip_window_vectors(embedder, media["video_sha256"], indices)
+    return list(frames), temporal_consistency(frames[:, 0], indices)  # window 0 is the whole frame
+
+
+def score_cast(embedder: ImageEmbedder, frames: list[np.ndarray], cast: list[dict[str, Any]], studio_id: str,
+               thresholds: Thresholds) -> list[dict[str, Any]]:
+    """Return, per scorable cast member, its score, baseline, floor, relative score and verdict.
+
+    Each frame is scored as a still is; a clip's score and floor are their means over its sampled frames
+    (a single frame: the still's own figures). The mean, not the worst frame, because a pan or a figure
+    walking out of shot leaves frames without the character that say nothing about how well it is kept;
+    the per-frame scores are recorded beside it so a dip can still be found."""
     # Everyone cast in the shot is meant to be in the frame: only the studio's other assets make the floor.
     in_shot = {entry["asset"] for entry in cast}
     scored = []
@@ -97,14 +117,19 @@ def score_cast(embedder: ImageEmbedder, render: Render, thresholds: Thresholds) 
         references = vectors.image_vectors(embedder, entry["references"])
         augmented = vectors.augmented_vectors(embedder, entry["references"][0]) if len(references) == 1 else None
         base = baseline(references, augmented)
-        score = best_match(frame, references)
-        others = _other_references(str(render.studio_id), entry["kind"], in_shot)
-        floor = max((best_match(frame, vectors.image_vectors(embedder, shas)) for shas in others),
-                    default=thresholds.default_floor)
+        other_vectors = [vectors.image_vectors(embedder, shas)
+                         for shas in _other_references(studio_id, entry["kind"], in_shot)]
+        per_frame = [best_match(frame, references) for frame in frames]
+        floors = [max((best_match(frame, other) for other in other_vectors), default=thresholds.default_floor)
+                  for frame in frames]
+        score, floor = float(np.mean(per_frame)), float(np.mean(floors))
         rel = relative(score, base, floor)
-        scored.append({"asset": entry["asset"], "version": entry["version"], "name": entry["name"],
-                       "kind": entry["kind"], "score": round(score, 4), "baseline": round(base, 4),
-                       "floor": round(floor, 4), "relative": round(rel, 4), "verdict": verdict(rel, thresholds)})
+        result = {"asset": entry["asset"], "version": entry["version"], "name": entry["name"],
+                  "kind": entry["kind"], "score": round(score, 4), "baseline": round(base, 4),
+                  "floor": round(floor, 4), "relative": round(rel, 4), "verdict": verdict(rel, thresholds)}
+        if len(frames) > 1:
+            result["frame_scores"] = [round(s, 4) for s in per_frame]
+        scored.append(result)
     return scored
 
 

@@ -11,6 +11,7 @@ from cachetools import LRUCache
 from consistency.embedders import ImageEmbedder
 from consistency.scoring import augmentations, decode, windows
 from generation.rendering import read_reference
+from generation.video import decoded_frames
 
 VECTOR_CACHE_BYTES = 128 * 1024 * 1024
 # Sized by bytes: a render's 65 window vectors weigh as much as 65 references.
@@ -53,4 +54,17 @@ def window_vectors(embedder: ImageEmbedder, sha256: str) -> np.ndarray:
     found = _cached(embedder, "windows", sha256)
     if found is None:
         found = _keep(embedder, "windows", sha256, embedder.embed(windows(decode(read_reference(sha256)))))
+    return found
+
+
+def clip_window_vectors(embedder: ImageEmbedder, video_sha256: str, indices: Sequence[int]) -> np.ndarray:
+    """Return, per sampled frame of a clip's MP4, the vectors of its whole frame (first) and its grid of windows
+    (shape: frames × windows × dimension; every frame of a clip has one size, so one grid)."""
+    key = f"{video_sha256}@{','.join(str(i) for i in indices)}"
+    found = _cached(embedder, "clip-windows", key)
+    if found is None:
+        frames = decoded_frames(read_reference(video_sha256), indices)
+        if len(frames) != len(indices):
+            raise ValueError(f"The clip {video_sha256} has fewer frames than its media record says.")
+        found = _keep(embedder, "clip-windows", key, np.stack([embedder.embed(windows(frame)) for frame in frames]))
     return found

@@ -94,3 +94,19 @@ def decoded_frame_hashes(mp4: bytes) -> list[str]:
     with av.open(io.BytesIO(mp4), "r") as container:
         return [hashlib.sha256(frame.to_ndarray(format="rgb24").tobytes()).hexdigest()
                 for frame in container.decode(video=0)]
+
+
+def decoded_frames(mp4: bytes, indices: Iterable[int]) -> list[Image.Image]:
+    """Return the decoded RGB frames at `indices` (in decoding order), stopping after the last one asked for."""
+    import av
+
+    wanted = set(indices)
+    last = max(wanted, default=-1)
+    found: list[Image.Image] = []
+    with av.open(io.BytesIO(mp4), "r") as container:
+        for index, frame in enumerate(container.decode(video=0)):
+            if index in wanted:
+                found.append(frame.to_image())
+            if index >= last:
+                break
+    return found
