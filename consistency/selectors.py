@@ -89,11 +89,10 @@ def series_report(*, user: Actor, series_id: str) -> dict[str, Any]:
 
 
 def _scored_shots(episodes: Iterable[Episode]) -> list[dict[str, Any]]:
-    """Return one row per (current shot revision, character) with its latest render's latest score."""
+    """Return one row per (current shot revision, character) with its latest render's latest score (three queries)."""
     by_id = {str(e.id): e for e in episodes}
-    revisions = (ShotRevision.objects.filter(shot__episode_id__in=list(by_id), revision=F("shot__revision"))
-                 .select_related("shot").order_by("shot__order", "shot_id"))
-    revisions = list(revisions)
+    revisions = list(ShotRevision.objects.filter(shot__episode_id__in=list(by_id), revision=F("shot__revision"))
+                     .select_related("shot").order_by("shot__order", "shot_id"))
     wanted = {f"{r.shot_id}:{r.revision}" for r in revisions}
     latest: dict[str, Render] = {}
     for render in (Render.objects.filter(shot_id__in={str(r.shot_id) for r in revisions})
@@ -104,15 +103,15 @@ def _scored_shots(episodes: Iterable[Episode]) -> list[dict[str, Any]]:
     scores = latest_scores(r.id for r in latest.values())
     rows = []
     for revision in revisions:
-        render = latest.get(f"{revision.shot_id}:{revision.revision}")
-        score = scores.get(str(render.id)) if render is not None else None
-        if score is None or score.status != "scored":
+        found = latest.get(f"{revision.shot_id}:{revision.revision}")
+        score = scores.get(str(found.id)) if found is not None else None
+        if found is None or score is None or score.status != "scored":
             continue
         for entry in score.cast:
             if entry["kind"] == "character":
                 rows.append({**entry, "episode": str(revision.shot.episode_id), "shot": str(revision.shot_id),
                              "order": revision.order, "title": revision.title,
-                             "render": str(render.id), "embedder": score.embedder_name})  # type: ignore[union-attr]
+                             "render": str(found.id), "embedder": score.embedder_name})
     return rows
 
 

@@ -9,7 +9,6 @@ import pytest
 from django.test import Client
 
 from consistency.services import render_score
-from tests.consistency.conftest import cast, embedder, episode_of, previz, render_episode  # noqa: F401  (fixtures)
 
 
 def _render_off_model(studio: Any, admin_user: Any, episode: Any, cast: dict[str, Any]) -> str:
@@ -42,7 +41,8 @@ def scored(studio: Any, admin_user: Any, episode_of: Callable[..., Any], cast: d
 
     episode = episode_of(["mei"], ["mei"])
     off = _render_off_model(studio, admin_user, episode, cast)
-    shots = [str(pk) for pk in Shot.objects.filter(episode_id=episode.id).order_by("order").values_list("id", flat=True)]
+    in_order = Shot.objects.filter(episode_id=episode.id).order_by("order")
+    shots = [str(pk) for pk in in_order.values_list("id", flat=True)]
     client = Client()
     client.force_login(admin_user)
     return {"episode": str(episode.id), "shots": shots, "off": off, "client": client}
