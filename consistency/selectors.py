@@ -21,6 +21,27 @@ def latest_score(render_id: str) -> RenderScore | None:
     return RenderScore.objects.filter(render_id=str(render_id)).order_by("-position").first()
 
 
+def latest_scores(render_ids: Iterable[Any]) -> dict[str, RenderScore]:
+    """Return {render id: its latest score} for these renders (one query; unscored renders are absent)."""
+    found: dict[str, RenderScore] = {}
+    for score in RenderScore.objects.filter(render_id__in={str(r) for r in render_ids}).order_by("position"):
+        found[str(score.render_id)] = score
+    return found
+
+
+def score_characters(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the scored cast entries the verdict reads: the characters, as in the reports (else the whole cast)."""
+    return [e for e in body["cast"] if e["kind"] == "character"] or list(body["cast"])
+
+
+def score_verdict(body: dict[str, Any]) -> str:
+    """Return a render's one-word verdict: its characters' worst once scored, else its status (pending, failed)."""
+    if body["status"] != "scored":
+        return str(body["status"])
+    verdicts = {entry["verdict"] for entry in score_characters(body)}
+    return next((v for v in reversed(VERDICTS) if v in verdicts), "on_model")
+
+
 def score_body(score: RenderScore | None) -> dict[str, Any]:
     """Return the `consistency` field of a render's API body."""
     if score is None:
@@ -47,6 +68,12 @@ def episode_report(*, user: Actor, episode_id: str) -> dict[str, Any]:
     return _report(_scored_shots([episode]))
 
 
+def episode_worst_shots(*, user: Actor, episode_id: str) -> list[dict[str, Any]]:
+    """Return the episode's scored (shot, character) rows, the furthest below its baseline first."""
+    episode = get_visible(Episode, episode_id, user)
+    return sorted(_scored_shots([episode]), key=lambda row: (row["relative"], row["shot"]))
+
+
 def series_report(*, user: Actor, series_id: str) -> dict[str, Any]:
     """Return the series-wide report per character, with each character's mean per episode (the drift trend)."""
     series = get_visible(Series, series_id, user)
@@ -66,21 +93,29 @@ def series_report(*, user: Actor, series_id: str) -> dict[str, Any]:
 
 
 def _scored_shots(episodes: Iterable[Episode]) -> list[dict[str, Any]]:
-    """Return one row per (current shot revision, character) with its latest render's latest score."""
+    """Return one row per (current shot revision, character) with its latest render's latest score (three queries)."""
     by_id = {str(e.id): e for e in episodes}
-    revisions = (ShotRevision.objects.filter(shot__episode_id__in=list(by_id), revision=F("shot__revision"))
-                 .select_related("shot").order_by("shot__order", "shot_id"))
+    revisions = list(ShotRevision.objects.filter(shot__episode_id__in=list(by_id), revision=F("shot__revision"))
+                     .select_related("shot").order_by("shot__order", "shot_id"))
+    wanted = {f"{r.shot_id}:{r.revision}" for r in revisions}
+    latest: dict[str, Render] = {}
+    for render in (Render.objects.filter(shot_id__in={str(r.shot_id) for r in revisions})
+                   .order_by("-created_at", "id")):
+        key = f"{render.shot_id}:{render.shot_revision}"
+        if key in wanted:
+            latest.setdefault(key, render)
+    scores = latest_scores(r.id for r in latest.values())
     rows = []
     for revision in revisions:
-        render = (Render.objects.filter(shot_id=str(revision.shot_id), shot_revision=revision.revision)
-                  .order_by("-created_at", "id").first())
-        score = latest_score(str(render.id)) if render is not None else None
-        if score is None or score.status != "scored":
+        found = latest.get(f"{revision.shot_id}:{revision.revision}")
+        score = scores.get(str(found.id)) if found is not None else None
+        if found is None or score is None or score.status != "scored":
             continue
         for entry in score.cast:
             if entry["kind"] == "character":
                 rows.append({**entry, "episode": str(revision.shot.episode_id), "shot": str(revision.shot_id),
-                             "render": str(render.id), "embedder": score.embedder_name})  # type: ignore[union-attr]
+                             "order": revision.order, "title": revision.title,
+                             "render": str(found.id), "embedder": score.embedder_name})
     return rows
 
 

@@ -16,6 +16,7 @@ from django.db.models.fields.json import KT
 from assets import selectors as asset_selectors
 from assets.models import Asset, AssetVersion, ComponentEdge, VersionStatus
 from config.types import Actor
+from consistency import selectors as consistency_selectors
 from delivery.exporters import EXTENSIONS
 from delivery.models import Export, ExportFormat, ExportProgress, ExportStatus
 from episodes import selectors as episode_selectors
@@ -124,6 +125,9 @@ def storyboard(*, user: Actor, episode_id: Any) -> dict[str, Any]:
     renders = latest_renders([(s["id"], s["revision"]) for s in shots])
     for shot in shots:
         shot["render"] = renders.get(f"{shot['id']}:{shot['revision']}")
+    badges = consistency_badges([s["render"] for s in shots])
+    for shot in shots:
+        shot["consistency"] = badges.get(str(shot["render"].id)) if shot["render"] else None
     jobs = list(Job.objects.filter(episode_id=str(episode.id)).order_by("-created_at")[:5])
     cuts = list(episode_selectors.episode_cuts(episode=episode)[:10])
     return {"episode": episode, "shots": shots, "jobs": jobs, "cuts": cuts,
@@ -140,6 +144,26 @@ def latest_renders(pairs: list[tuple[Any, int]]) -> dict[str, Render]:
             if key in wanted:
                 found[key] = render
     return found
+
+
+def consistency_badges(renders: list[Render | None]) -> dict[str, dict[str, Any]]:
+    """Return {render id: its API `consistency` body, its one-word verdict and the entries it reads} (one query)."""
+    ids = [str(r.id) for r in renders if r is not None]
+    scores = consistency_selectors.latest_scores(ids) if ids else {}
+    found = {}
+    for render_id in ids:
+        body = consistency_selectors.score_body(scores.get(render_id))
+        found[render_id] = {**body, "verdict": consistency_selectors.score_verdict(body),
+                            "characters": consistency_selectors.score_characters(body)}
+    return found
+
+
+def episode_consistency(*, user: Actor, episode_id: Any) -> dict[str, Any]:
+    """Return an episode, its per-character report (the API's) and its scored shots, worst first."""
+    episode = episode_selectors.episode_get(user=user, episode_id=episode_id)
+    return {"episode": episode,
+            "report": consistency_selectors.episode_report(user=user, episode_id=str(episode.id)),
+            "worst": consistency_selectors.episode_worst_shots(user=user, episode_id=str(episode.id))}
 
 
 def shot_page(*, user: Actor, shot_id: Any) -> dict[str, Any]:
@@ -166,6 +190,7 @@ def shot_page(*, user: Actor, shot_id: Any) -> dict[str, Any]:
     neighbours = [{"id": str(pk), "revision": near_revisions[f"{pk}:{rev}"], "before": i < at - max(0, at - 2),
                    "render": near_renders.get(f"{pk}:{rev}")} for i, (pk, rev) in enumerate(near)]
     return {"shot": shot, "body": body, "revisions": revisions, "renders": renders, "neighbours": neighbours,
+            "badges": consistency_badges(list(renders)),
             "episode": Episode.objects.get(pk=shot.episode_id)}
 
 
@@ -193,10 +218,15 @@ def plan_before_after(*, plan: RerenderPlan) -> list[dict[str, Any]]:
                                                                        for r in plan.revised]
     renders = latest_renders(pairs)
     titles = ShotRevision.objects.in_bulk([f"{r['shot']}:{r['to_revision']}" for r in plan.revised])
-    return [{"shot": r["shot"], "title": titles[f"{r['shot']}:{r['to_revision']}"].title,
+    badges = consistency_badges(list(renders.values()))
+    rows: list[dict[str, Any]] = [{"shot": r["shot"], "title": titles[f"{r['shot']}:{r['to_revision']}"].title,
              "before": renders.get(f"{r['shot']}:{r['from_revision']}"),
              "after": renders.get(f"{r['shot']}:{r['to_revision']}"),
              "from_revision": r["from_revision"], "to_revision": r["to_revision"]} for r in plan.revised]
+    for row in rows:
+        row["before_badge"] = badges.get(str(row["before"].id)) if row["before"] else None
+        row["after_badge"] = badges.get(str(row["after"].id)) if row["after"] else None
+    return rows
 
 
 def plans_of_asset(*, asset: Asset) -> list[RerenderPlan]:

@@ -30,6 +30,7 @@ urlpatterns = [
     path("episodes/<uuid:episode_id>/", episodes.storyboard, name="episode"),
     path("episodes/<uuid:episode_id>/shots/", episodes.storyboard_shots, name="episode-shots"),
     path("episodes/<uuid:episode_id>/availability/", studio.availability, name="availability"),
+    path("episodes/<uuid:episode_id>/consistency/", episodes.episode_consistency, name="episode-consistency"),
     path("episodes/<uuid:episode_id>/<str:action>/", episodes.episode_action, name="episode-action"),
     path("shots/<uuid:shot_id>/", episodes.shot_detail, name="shot"),
     path("shots/<uuid:shot_id>/revise/", episodes.shot_revise, name="shot-revise"),

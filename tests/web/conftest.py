@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.consistency.conftest import cast, embedder, episode_of, previz, render_episode  # noqa: F401  (fixtures)
+
 
 @pytest.fixture
 def demo(db: None) -> Any:

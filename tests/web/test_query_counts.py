@@ -12,7 +12,7 @@ SHOTS = 150
 
 # page → most queries it may take (session, user and the workspace's studios included)
 LIMITS = {"library": 10, "library-table": 10, "asset": 14, "approvals": 9, "storyboard": 16, "shot": 19,
-          "impact": 13, "episodes": 9, "jobs": 8}
+          "impact": 13, "episodes": 9, "jobs": 8, "consistency": 15}
 
 
 @pytest.fixture
@@ -60,7 +60,8 @@ def test_every_page_takes_a_bounded_number_of_queries_on_a_catalog_of_hundreds(
     first, middle = catalog["assets"][0], catalog["shots"][SHOTS // 2]
     urls = {"library": "/library/", "library-table": "/library/?view=table&page=3", "asset": f"/assets/{first}/",
             "approvals": "/approvals/", "storyboard": f"/episodes/{catalog['episode']}/", "shot": f"/shots/{middle}/",
-            "impact": f"/assets/{first}/impact/", "episodes": "/episodes/", "jobs": "/jobs/"}
+            "impact": f"/assets/{first}/impact/", "episodes": "/episodes/", "jobs": "/jobs/",
+            "consistency": f"/episodes/{catalog['episode']}/consistency/"}
     # when each page is asked for, then it answers within its query budget
     for name, url in urls.items():
         with django_assert_max_num_queries(LIMITS[name]):

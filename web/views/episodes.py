@@ -40,6 +40,13 @@ def storyboard(request: HttpRequest, episode_id: str) -> HttpResponse:
 
 
 @login_required
+def episode_consistency(request: HttpRequest, episode_id: str) -> HttpResponse:
+    """Show the episode's consistency report per character (the API's) and its shots, worst first."""
+    data = selectors.episode_consistency(user=request.user, episode_id=episode_id)
+    return page(request, "web/consistency.html", data, workspace(request, data["episode"].studio_id))
+
+
+@login_required
 def storyboard_shots(request: HttpRequest, episode_id: str) -> HttpResponse:
     """The storyboard's shot cards alone (swapped in when a job finishes)."""
     data = selectors.storyboard(user=request.user, episode_id=episode_id)

@@ -179,7 +179,7 @@ def test_the_redesign_flow_goes_from_impact_to_plan_to_approval_to_before_and_af
     artist.get_by_role("button", name="Execute plan").click()
     artist.locator('.job[data-status="succeeded"]').wait_for(timeout=60_000)
     artist.locator("img[data-after]").nth(pinning - 1).wait_for()
-    assert artist.locator("#before-after li").count() == pinning
+    assert artist.locator("#before-after .before-after > li").count() == pinning
     assert eventlog.head_position() > before
     screenshots(artist, "before-after")
     _checked(artist, violations)
@@ -241,6 +241,7 @@ def test_every_page_passes_axe_with_no_serious_or_critical_violation(live_demo, 
              "episodes": "/episodes/", "episode": f"/episodes/{episode}/", "shot": f"/shots/{shot}/",
              "impact": f"/assets/{mei}/impact/", "jobs": "/jobs/", "audit": "/audit/", "rights": "/rights/",
              "availability": f"/episodes/{episode}/availability/", "lineage": f"/lineage/?node=asset:{mei}",
+             "consistency": f"/episodes/{episode}/consistency/",
              "asset-rights": f"/rights/?asset={mei}"}
     supervisor = person("demo-supervisor")
     violations: list[str] = []
