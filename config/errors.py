@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 
@@ -41,6 +42,18 @@ class NotFound(DomainError):
 
     code = "not_found"
     status = 404
+
+
+def found(model: Any, pk: Any) -> Any:
+    """Return the `model` row whose UUID key is `pk`; NotFound when there is none or `pk` is no UUID."""
+    try:
+        key = uuid.UUID(str(pk))
+    except ValueError:
+        raise NotFound("Not found.") from None
+    row = model.objects.filter(pk=key).first()
+    if row is None:
+        raise NotFound("Not found.")
+    return row
 
 
 class Conflict(DomainError):

@@ -12,7 +12,7 @@ from django.utils import timezone
 import eventlog
 from assets.services import MadeBlob, blob_discard, blob_store_file
 from config import outbox
-from config.errors import InvalidInput, NotFound
+from config.errors import InvalidInput, found
 from config.types import Actor
 from delivery.errors import ShotNotRendered
 from delivery.events import ExportFailed, ExportRequested, ExportSucceeded, export_stream
@@ -166,11 +166,5 @@ def _progress(export_id: str) -> Any:
 
 
 def _cut(cut_id: str) -> Cut:
-    try:
-        key = uuid.UUID(str(cut_id))
-    except ValueError:
-        raise NotFound("Not found.") from None
-    cut = Cut.objects.filter(pk=key).first()
-    if cut is None:
-        raise NotFound("Not found.")
+    cut: Cut = found(Cut, cut_id)
     return cut

@@ -16,7 +16,7 @@ from django.db import transaction
 
 import eventlog
 from assets.models import AssetVersion, VersionStatus
-from config.errors import NotFound
+from config.errors import found
 from config.types import Actor
 from episodes.errors import StaleRevision
 from episodes.models import Shot, ShotRevision
@@ -146,13 +146,7 @@ def _revise(actor: Actor, plan: RerenderPlan) -> tuple[list[dict], list[dict], l
 
 
 def _plan(plan_id: str) -> RerenderPlan:
-    try:
-        pk = uuid.UUID(str(plan_id))
-    except ValueError:
-        raise NotFound("Not found.") from None
-    plan = RerenderPlan.objects.filter(pk=pk).first()
-    if plan is None:
-        raise NotFound("Not found.")
+    plan: RerenderPlan = found(RerenderPlan, plan_id)
     return plan
 
 
